@@ -1,0 +1,82 @@
+// Package api is Yizhan's HTTP layer (Echo v4): the route table, the handlers (one file per resource),
+// parameter parsing, middleware and the single error handler. It is the only package that imports Echo.
+package api
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/yizhan/yizhan/server/catalog"
+)
+
+// Pinger reports whether the database can be reached (readiness).
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Deps is what the handlers need; nothing else is global.
+type Deps struct {
+	Catalog *catalog.Catalog
+	DB      Pinger
+	Log     *slog.Logger
+	PWA     fs.FS // the front end's files, served at /
+}
+
+type server struct{ Deps }
+
+// New returns the HTTP handler with every route.
+func New(d Deps) *echo.Echo {
+	s := &server{d}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.Recover(), securityHeaders)
+
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/api/openapi.json", s.openAPI)
+
+	v1 := e.Group("/api/v1")
+	v1.GET("/meta", s.meta)
+	v1.GET("/stations/nearby", s.nearby)
+	v1.GET("/stations", s.stationsInBBox)
+	v1.GET("/stations.geojson", s.dataset)
+	v1.GET("/stations/:id", s.stationByID)
+	v1.GET("/search", s.search)
+	e.Any("/api/*", s.noRoute) // unknown API paths answer problem+json, never the PWA
+
+	e.GET("/*", s.pwa)
+	return e
+}
+
+// securityHeaders sets headers that make every response safe to serve: no MIME sniffing, no framing,
+// no referrer leaks, and a CSP that allows only our own scripts.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h["X-Content-Type-Options"] = nosniff
+		h["X-Frame-Options"] = deny
+		h["Referrer-Policy"] = noReferrer
+		h["Content-Security-Policy"] = csp
+		return next(c)
+	}
+}
+
+// Pre-built header values: assigning a shared slice costs no allocation per request.
+var (
+	nosniff    = []string{"nosniff"}
+	deny       = []string{"DENY"}
+	noReferrer = []string{"no-referrer"}
+	csp        = []string{"default-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' https:; worker-src 'self' blob:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"}
+)
+
+func (s *server) noRoute(c echo.Context) error { return echo.ErrNotFound }
+
+func (s *server) healthz(c echo.Context) error {
+	return c.String(http.StatusOK, "ok")
+}

@@ -1,0 +1,131 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/yizhan/yizhan/server/station"
+)
+
+// problem is an RFC 9457 problem details body.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+	Field  string `json:"field,omitempty"`
+	Row    int    `json:"row,omitempty"`
+}
+
+// Codes the HTTP layer adds to the domain's.
+const (
+	codeMethodNotAllowed = "method_not_allowed"
+	codeNotImplemented   = "not_implemented"
+)
+
+// statusOf maps every error code to its HTTP status: the one place where that decision is made.
+var statusOf = map[string]int{
+	station.CodeInvalidParameter:   http.StatusBadRequest,
+	station.CodeMissingParameter:   http.StatusBadRequest,
+	station.CodeDuplicateParameter: http.StatusBadRequest,
+	station.CodeOutOfRange:         http.StatusBadRequest,
+	station.CodeNotFound:           http.StatusNotFound,
+	station.CodeInvalidImport:      http.StatusUnprocessableEntity,
+	station.CodeUnavailable:        http.StatusServiceUnavailable,
+	station.CodeInternal:           http.StatusInternalServerError,
+	codeMethodNotAllowed:           http.StatusMethodNotAllowed,
+	codeNotImplemented:             http.StatusNotImplemented,
+}
+
+// handleError is Echo's single error handler. Domain errors carry a safe detail; Echo's own errors
+// (no route, wrong method) are translated; anything else is logged in full and answered with a
+// generic 500 that reveals nothing.
+func (s *server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var de *station.Error
+	var he *echo.HTTPError
+	status := 0
+	switch {
+	case errors.As(err, &de):
+		status = statusOf[de.Code]
+	case errors.As(err, &he) && he.Code < 500:
+		// Echo's own refusals: no route, wrong method, body too large ...
+		status = he.Code
+		code, ok := codeOfStatus[status]
+		if !ok {
+			code = station.CodeInvalidParameter
+		}
+		de = &station.Error{Code: code, Detail: fmt.Sprintf("%s %s: %s", c.Request().Method, c.Request().URL.Path, http.StatusText(status))}
+	default:
+		s.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		de = &station.Error{Code: station.CodeInternal, Detail: "the server could not answer this request; it has been logged"}
+		status = http.StatusInternalServerError
+	}
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	title := messages[de.Code]
+	if title.Zh == "" {
+		title = messages[station.CodeInvalidParameter]
+	}
+	p := problem{
+		Type:   "urn:yizhan:problem:" + de.Code,
+		Title:  localize(c, title),
+		Status: status,
+		Detail: de.Detail,
+		Code:   de.Code,
+		Field:  de.Field,
+		Row:    de.Row,
+	}
+	body, _ := json.Marshal(p)
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "application/problem+json")
+	h.Set(echo.HeaderCacheControl, "no-store")
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(status)
+		return
+	}
+	c.Response().WriteHeader(status)
+	c.Response().Write(body)
+}
+
+// codeOfStatus names the refusals that Echo itself makes.
+var codeOfStatus = map[int]string{
+	http.StatusNotFound:              station.CodeNotFound,
+	http.StatusMethodNotAllowed:      codeMethodNotAllowed,
+	http.StatusRequestEntityTooLarge: "payload_too_large",
+	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+}
+
+// messages is the one translation table for text the server shows users: zh-CN first, English second.
+var messages = map[string]station.Label{
+	station.CodeInvalidParameter:   {Zh: "参数无效", En: "Invalid parameter"},
+	station.CodeMissingParameter:   {Zh: "缺少参数", En: "Missing parameter"},
+	station.CodeDuplicateParameter: {Zh: "参数重复", En: "Repeated parameter"},
+	station.CodeOutOfRange:         {Zh: "参数超出范围", En: "Parameter out of range"},
+	station.CodeNotFound:           {Zh: "未找到", En: "Not found"},
+	station.CodeInvalidImport:      {Zh: "导入文件有误", En: "Invalid import"},
+	station.CodeUnavailable:        {Zh: "服务暂不可用", En: "Service unavailable"},
+	station.CodeInternal:           {Zh: "服务器内部错误", En: "Internal server error"},
+	codeMethodNotAllowed:           {Zh: "不支持该请求方法", En: "Method not allowed"},
+	codeNotImplemented:             {Zh: "尚未实现", En: "Not implemented"},
+	"payload_too_large":            {Zh: "请求内容过大", En: "Payload too large"},
+	"unsupported_media_type":       {Zh: "不支持的内容类型", En: "Unsupported media type"},
+}
+
+// localize picks English when the client prefers it over Chinese, and zh-CN otherwise.
+func localize(c echo.Context, l station.Label) string {
+	al := strings.ToLower(c.Request().Header.Get("Accept-Language"))
+	if strings.HasPrefix(al, "en") {
+		return l.En
+	}
+	return l.Zh
+}

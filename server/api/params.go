@@ -1,0 +1,162 @@
+package api
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/yizhan/yizhan/server/catalog"
+	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/spatial"
+	"github.com/yizhan/yizhan/server/station"
+)
+
+// params reads query parameters strictly: a repeated parameter, a malformed number or a value out of
+// range is an error naming the parameter, never silently clamped or defaulted. Unknown parameters
+// are ignored.
+type params struct{ v url.Values }
+
+// get returns the single value of name ("" and false when absent).
+func (p params) get(name string) (string, bool, error) {
+	vs, ok := p.v[name]
+	if !ok {
+		return "", false, nil
+	}
+	if len(vs) > 1 {
+		return "", false, station.Errorf(station.CodeDuplicateParameter, name, "%s is given %d times; give it once", name, len(vs))
+	}
+	return vs[0], true, nil
+}
+
+// float reads a required decimal number in [min, max].
+func (p params) float(name string, min, max float64) (float64, error) {
+	s, ok, err := p.get(name)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, station.Errorf(station.CodeMissingParameter, name, "%s is required", name)
+	}
+	v, e := codec.ParseDecimal(name, s)
+	if e != nil {
+		return 0, e
+	}
+	if v < min || v > max {
+		return 0, station.Errorf(station.CodeOutOfRange, name, "%s must be between %v and %v; got %v", name, min, max, v)
+	}
+	return v, nil
+}
+
+// integer reads an optional whole number in [min, max], def when absent.
+func (p params) integer(name string, def, min, max int) (int, error) {
+	s, ok, err := p.get(name)
+	if err != nil || !ok {
+		return def, err
+	}
+	v, perr := strconv.Atoi(s)
+	if perr != nil || strings.HasPrefix(s, "+") || len(s) > 1 && s[0] == '0' {
+		if ne, ok := perr.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return 0, station.Errorf(station.CodeOutOfRange, name, "%s must be between %d and %d", name, min, max)
+		}
+		return 0, station.Errorf(station.CodeInvalidParameter, name, "%s %q is not a whole number", name, s)
+	}
+	if v < min || v > max {
+		return 0, station.Errorf(station.CodeOutOfRange, name, "%s must be between %d and %d; got %d", name, min, max, v)
+	}
+	return v, nil
+}
+
+// crs reads the coordinate system of the request and response (default wgs84).
+func (p params) crs() (spatial.CRS, error) {
+	s, ok, err := p.get("crs")
+	if err != nil || !ok {
+		return spatial.WGS84, err
+	}
+	c, ok := spatial.ParseCRS(s)
+	if !ok {
+		return 0, station.Errorf(station.CodeInvalidParameter, "crs", "crs %q is not wgs84, gcj02 or bd09", s)
+	}
+	return c, nil
+}
+
+// point reads lat and lon (both required) in crs and returns the WGS-84 point.
+func (p params) point(crs spatial.CRS) (orb.Point, error) {
+	lat, err := p.float("lat", -90, 90)
+	if err != nil {
+		return orb.Point{}, err
+	}
+	lon, err := p.float("lon", -180, 180)
+	if err != nil {
+		return orb.Point{}, err
+	}
+	return spatial.ToWGS84(crs, orb.Point{lon, lat}), nil
+}
+
+// list reads an optional comma-separated list; empty items are an error.
+func (p params) list(name string) ([]string, error) {
+	s, ok, err := p.get(name)
+	if err != nil || !ok {
+		return nil, err
+	}
+	items := strings.Split(s, ",")
+	for _, it := range items {
+		if it == "" {
+			return nil, station.Errorf(station.CodeInvalidParameter, name, "%s %q has an empty item; separate codes with single commas", name, s)
+		}
+	}
+	return items, nil
+}
+
+// filter reads amenities (all required) and kinds (any of).
+func (p params) filter() (catalog.Query, error) {
+	var q catalog.Query
+	ams, err := p.list("amenities")
+	if err != nil {
+		return q, err
+	}
+	for _, code := range ams {
+		a, ok := station.ParseAmenity(code)
+		if !ok {
+			return q, station.Errorf(station.CodeInvalidParameter, "amenities", "amenity %q is not in the vocabulary (see /api/v1/meta)", code)
+		}
+		q.Amenities = q.Amenities.With(a)
+	}
+	kinds, err := p.list("kinds")
+	if err != nil {
+		return q, err
+	}
+	for _, code := range kinds {
+		k, ok := station.ParseKind(code)
+		if !ok {
+			return q, station.Errorf(station.CodeInvalidParameter, "kinds", "kind %q is not in the vocabulary (see /api/v1/meta)", code)
+		}
+		q.Kinds = append(q.Kinds, k)
+	}
+	return q, nil
+}
+
+// openAt validates `at` (RFC 3339) and `open` (now or RFC 3339). Evaluating opening hours arrives with
+// the hours package; until then a request that filters on open-now is refused rather than answered
+// with stations that may be closed.
+func (p params) openAt() error {
+	if s, ok, err := p.get("at"); err != nil {
+		return err
+	} else if ok {
+		if _, err := time.Parse(time.RFC3339, s); err != nil {
+			return station.Errorf(station.CodeInvalidParameter, "at", "at %q is not an RFC 3339 time such as 2026-01-15T23:40:00+08:00", s)
+		}
+	}
+	s, ok, err := p.get("open")
+	if err != nil || !ok {
+		return err
+	}
+	if s != "now" {
+		if _, err := time.Parse(time.RFC3339, s); err != nil {
+			return station.Errorf(station.CodeInvalidParameter, "open", "open %q is not \"now\" or an RFC 3339 time", s)
+		}
+	}
+	return station.Errorf(codeNotImplemented, "open", "filtering on opening hours is not available yet")
+}

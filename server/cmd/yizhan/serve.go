@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/yizhan/yizhan/pwa"
+	"github.com/yizhan/yizhan/server/api"
+	"github.com/yizhan/yizhan/server/catalog"
+	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/config"
+	"github.com/yizhan/yizhan/server/spatial"
+	"github.com/yizhan/yizhan/server/sqlite"
+)
+
+func serveCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the API and the PWA (an empty database is first seeded)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, log, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			return serve(cmd.Context(), cfg, log, nil)
+		},
+	}
+	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval")
+	return cmd
+}
+
+// serve runs until ctx ends. When listening is not nil it is called with the bound address once the
+// server accepts connections (tests listen on port 0).
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, listening func(addr string)) error {
+	start := time.Now()
+	db, err := sqlite.Open(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := seedIfEmpty(ctx, db, cfg.Seed, log); err != nil {
+		return err
+	}
+	var cat catalog.Catalog
+	if err := refresh(ctx, db, &cat, log); err != nil {
+		return err
+	}
+	snap := cat.Current()
+	log.Info("index ready", "stations", len(snap.Stations), "data_version", snap.Version, "elapsed_ms", time.Since(start).Milliseconds())
+
+	files := pwa.Files()
+	if cfg.PWADir != "" {
+		files = os.DirFS(cfg.PWADir)
+	}
+	srv := &http.Server{
+		Handler:           api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files}),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", "http://"+ln.Addr().String(), "db", cfg.DB)
+
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { watch(watchCtx, db, &cat, cfg.PollInterval, log); close(watched) }()
+	defer func() { stopWatch(); <-watched }() // the watcher must be gone before the database closes
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// seedIfEmpty loads the seed file into an empty database in one transaction. The emptiness check runs
+// inside that transaction, so concurrent first starts cannot load it twice.
+func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, log *slog.Logger) error {
+	if path == "" {
+		return nil
+	}
+	v, err := db.DataVersion(ctx)
+	if err != nil || v > 0 {
+		return err
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		log.Warn("seed file not found; starting with an empty database", "seed", path)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	stations, err := codec.ReadCSV(f, spatial.WGS84)
+	if err != nil {
+		return fmt.Errorf("seed %s: %w", path, err)
+	}
+	res, err := db.Upsert(ctx, stations, time.Now(), sqlite.UpsertOptions{OnlyIfEmpty: true})
+	if err != nil {
+		return fmt.Errorf("seed %s: %w", path, err)
+	}
+	log.Info("seeded", "seed", path, "created", res.Created, "data_version", res.DataVersion)
+	return nil
+}
+
+// refresh loads every station from the database into a new snapshot and swaps it in.
+func refresh(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, log *slog.Logger) error {
+	version, stations, err := db.LoadAll(ctx)
+	if err != nil {
+		return err
+	}
+	cat.Swap(catalog.Build(version, stations))
+	log.Debug("snapshot loaded", "data_version", version, "stations", len(stations))
+	return nil
+}
+
+// watch rebuilds the snapshot when another process (yizhan import, for one) changes the database.
+func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := db.DataVersion(ctx)
+		if err != nil {
+			log.Error("watch: reading data version", "err", err)
+			continue
+		}
+		if snap := cat.Current(); snap == nil || snap.Version != v {
+			if err := refresh(ctx, db, cat, log); err != nil {
+				log.Error("watch: reloading stations", "err", err)
+				continue
+			}
+			log.Info("stations reloaded", "data_version", cat.Current().Version)
+		}
+	}
+}

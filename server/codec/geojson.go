@@ -1,0 +1,146 @@
+package codec
+
+import (
+	"encoding/json"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/yizhan/yizhan/server/station"
+)
+
+// appendString appends s as a JSON string. encoding/json escapes <, > and & too, so station text can
+// never be read as HTML even by a careless consumer.
+func appendString(dst []byte, s string) []byte {
+	b, _ := json.Marshal(s) // a string always marshals
+	return append(dst, b...)
+}
+
+// FeatureID returns the JSON of a station's Feature id (a quoted string), ready to splice.
+func FeatureID(st *station.Station) []byte { return appendString(nil, st.ID) }
+
+// Properties returns the JSON members (without braces) of a station's static properties: everything
+// but the per-request distance, bearing and open-now values. Empty optional values are null.
+func Properties(st *station.Station) []byte {
+	b := make([]byte, 0, 512)
+	b = append(b, `"name":`...)
+	b = appendString(b, st.Name)
+	b = append(b, `,"kind":`...)
+	b = appendString(b, st.Kind.String())
+	b = append(b, `,"address":`...)
+	b = appendString(b, st.Address)
+	b = append(b, `,"city":`...)
+	b = appendString(b, st.City)
+	b = append(b, `,"district":`...)
+	b = appendString(b, st.District)
+	b = append(b, `,"adcode":`...)
+	b = appendString(b, st.Adcode)
+	b = append(b, `,"amenities":[`...)
+	for i, a := range st.Amenities.List() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, a.String())
+	}
+	b = append(b, `],"opening_hours":`...)
+	b = appendOptional(b, st.OpeningHours)
+	b = append(b, `,"status":`...)
+	b = appendString(b, st.Status.String())
+	b = append(b, `,"status_note":`...)
+	b = appendOptional(b, st.StatusNote)
+	b = append(b, `,"audience":`...)
+	b = appendString(b, st.Audience.String())
+	b = append(b, `,"phone":`...)
+	b = appendOptional(b, st.Phone)
+	b = append(b, `,"operator":`...)
+	b = appendOptional(b, st.Operator)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, st.Version, 10)
+	b = append(b, `,"updated_at":`...)
+	b = appendTime(b, st.UpdatedAt)
+	b = append(b, `,"verified_at":`...)
+	b = appendTime(b, st.VerifiedAt)
+	return b
+}
+
+func appendOptional(b []byte, s string) []byte {
+	if s == "" {
+		return append(b, "null"...)
+	}
+	return appendString(b, s)
+}
+
+func appendTime(b []byte, t time.Time) []byte {
+	if t.IsZero() {
+		return append(b, "null"...)
+	}
+	b = append(b, '"')
+	b = t.In(Shanghai).AppendFormat(b, time.RFC3339)
+	return append(b, '"')
+}
+
+// AppendCoord appends the shortest decimal that parses back to exactly v (as FormatCoord).
+func AppendCoord(b []byte, v float64) []byte {
+	return strconv.AppendFloat(b, v, 'f', -1, 64)
+}
+
+// Dynamic holds the per-request members of a feature's properties.
+type Dynamic struct {
+	HasDistance bool
+	DistanceM   float64
+	BearingDeg  float64
+	OpenNow     int8 // -1 closed, 0 unknown, 1 open
+}
+
+// AppendFeature appends one GeoJSON Feature: id and props come from FeatureID and Properties,
+// lon/lat are already in the response CRS.
+func AppendFeature(b []byte, id []byte, lon, lat float64, d Dynamic, props []byte) []byte {
+	b = append(b, `{"type":"Feature","id":`...)
+	b = append(b, id...)
+	b = append(b, `,"geometry":{"type":"Point","coordinates":[`...)
+	b = AppendCoord(b, lon)
+	b = append(b, ',')
+	b = AppendCoord(b, lat)
+	b = append(b, `]},"properties":{"id":`...)
+	b = append(b, id...)
+	b = append(b, ',')
+	if d.HasDistance {
+		b = append(b, `"distance_m":`...)
+		b = strconv.AppendFloat(b, d.DistanceM, 'f', 1, 64)
+		b = append(b, `,"bearing_deg":`...)
+		b = strconv.AppendFloat(b, d.BearingDeg, 'f', 1, 64)
+		b = append(b, ',')
+	}
+	switch d.OpenNow {
+	case 1:
+		b = append(b, `"open_now":true,`...)
+	case -1:
+		b = append(b, `"open_now":false,`...)
+	default:
+		b = append(b, `"open_now":null,`...)
+	}
+	b = append(b, props...)
+	return append(b, "}}"...)
+}
+
+// WriteGeoJSON writes stations as an RFC 7946 FeatureCollection (WGS-84), every property included.
+func WriteGeoJSON(w io.Writer, stations []station.Station) error {
+	b := make([]byte, 0, 64<<10)
+	b = append(b, `{"type":"FeatureCollection","features":[`...)
+	for i := range stations {
+		if i > 0 {
+			b = append(b, ",\n"...)
+		}
+		st := &stations[i]
+		b = AppendFeature(b, FeatureID(st), st.Lon, st.Lat, Dynamic{}, Properties(st))
+		if len(b) > 48<<10 {
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+			b = b[:0]
+		}
+	}
+	b = append(b, "]}\n"...)
+	_, err := w.Write(b)
+	return err
+}

@@ -1,0 +1,193 @@
+// Package config is Yizhan's one typed configuration. Each setting is a field of Config; its key is the
+// flag name, the YAML key and (upper-cased, "-" → "_", prefixed YIZHAN_) the environment variable.
+// Precedence: flag, then environment, then the config file, then the default. This is the only package
+// that imports viper.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// Config is every setting of the yizhan binary.
+type Config struct {
+	DB           string        `key:"db" help:"SQLite database file (created when missing)"`
+	Listen       string        `key:"listen" help:"address the HTTP server listens on"`
+	Seed         string        `key:"seed" help:"CSV file loaded into an empty database on first start; empty = none"`
+	PWADir       string        `key:"pwa-dir" help:"serve the PWA from this folder instead of the embedded copy (front-end work)"`
+	LogLevel     string        `key:"log-level" help:"debug, info, warn or error"`
+	PollInterval time.Duration `key:"poll-interval" help:"how often serve checks the database for writes made by other processes (import, edits)"`
+}
+
+// Defaults are the values used when nothing else sets a key.
+func Defaults() Config {
+	return Config{
+		DB:           "data/yizhan.db",
+		Listen:       "127.0.0.1:8080",
+		Seed:         "data/stations.csv",
+		LogLevel:     "info",
+		PollInterval: time.Second,
+	}
+}
+
+// DefaultFile is read when present and no --config is given.
+const DefaultFile = "yizhan.yaml"
+
+type field struct {
+	key, help string
+	index     int
+}
+
+func fields() []field {
+	t := reflect.TypeOf(Config{})
+	out := make([]field, t.NumField())
+	for i := range out {
+		f := t.Field(i)
+		out[i] = field{f.Tag.Get("key"), f.Tag.Get("help"), i}
+	}
+	return out
+}
+
+// RegisterFlags adds a flag for every key in keys (all keys when none are given) to fs, with the
+// defaults as shown values.
+func RegisterFlags(fs *pflag.FlagSet, keys ...string) {
+	def := reflect.ValueOf(Defaults())
+	for _, f := range fields() {
+		if len(keys) > 0 && !contains(keys, f.key) {
+			continue
+		}
+		switch v := def.Field(f.index).Interface().(type) {
+		case string:
+			fs.String(f.key, v, f.help)
+		case time.Duration:
+			fs.Duration(f.key, v, f.help)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Load builds the Config from the defaults, the config file (file, or DefaultFile when it exists and
+// file is empty), YIZHAN_* environment variables and the flags in fs that were set.
+func Load(file string, fs *pflag.FlagSet) (Config, error) {
+	v := viper.New()
+	v.SetEnvPrefix("YIZHAN")
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	def := reflect.ValueOf(Defaults())
+	for _, f := range fields() {
+		v.SetDefault(f.key, def.Field(f.index).Interface())
+		if err := v.BindEnv(f.key); err != nil {
+			return Config{}, err
+		}
+	}
+	if file == "" {
+		if _, err := os.Stat(DefaultFile); err == nil {
+			file = DefaultFile
+		}
+	}
+	if file != "" {
+		v.SetConfigFile(file)
+		v.SetConfigType("yaml")
+		if err := v.ReadInConfig(); err != nil {
+			return Config{}, fmt.Errorf("config file %s: %w", file, err)
+		}
+		known := map[string]bool{}
+		for _, f := range fields() {
+			known[f.key] = true
+		}
+		for _, k := range v.AllKeys() {
+			if !known[k] {
+				return Config{}, fmt.Errorf("config file %s: unknown key %q", file, k)
+			}
+		}
+	}
+	if fs != nil {
+		var err error
+		fs.VisitAll(func(fl *pflag.Flag) {
+			for _, f := range fields() {
+				if f.key == fl.Name && err == nil {
+					err = v.BindPFlag(f.key, fl)
+				}
+			}
+		})
+		if err != nil {
+			return Config{}, err
+		}
+	}
+	var c Config
+	out := reflect.ValueOf(&c).Elem()
+	for _, f := range fields() {
+		dst := out.Field(f.index)
+		switch dst.Interface().(type) {
+		case string:
+			dst.SetString(v.GetString(f.key))
+		case time.Duration:
+			d, err := parseDuration(v.Get(f.key))
+			if err != nil {
+				return Config{}, fmt.Errorf("%s: %w", f.key, err)
+			}
+			dst.SetInt(int64(d))
+		}
+	}
+	return c, c.Validate()
+}
+
+// parseDuration accepts a time.Duration or its text ("500ms"); viper's own cast turns bad text into 0.
+func parseDuration(x any) (time.Duration, error) {
+	switch d := x.(type) {
+	case time.Duration:
+		return d, nil
+	case string:
+		return time.ParseDuration(d)
+	case int:
+		return time.Duration(d), nil
+	}
+	return 0, fmt.Errorf("%v is not a duration such as 1s or 500ms", x)
+}
+
+// Validate checks values that would otherwise fail later and less clearly.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DB == "" {
+		errs = append(errs, errors.New("db: must not be empty"))
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("listen: %q is not host:port", c.Listen))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log-level: %q is not debug, info, warn or error", c.LogLevel))
+	}
+	if c.PollInterval < 10*time.Millisecond {
+		errs = append(errs, fmt.Errorf("poll-interval: %v is below 10ms", c.PollInterval))
+	}
+	return errors.Join(errs...)
+}
+
+// Describe lists every key with its environment variable, default and help, for the README's
+// configuration reference and `yizhan config`.
+func Describe() string {
+	var b strings.Builder
+	def := reflect.ValueOf(Defaults())
+	for _, f := range fields() {
+		env := "YIZHAN_" + strings.ToUpper(strings.ReplaceAll(f.key, "-", "_"))
+		fmt.Fprintf(&b, "| `%s` | `%s` | `%v` | %s |\n", f.key, env, def.Field(f.index).Interface(), f.help)
+	}
+	return b.String()
+}

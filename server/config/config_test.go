@@ -1,0 +1,82 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/yizhan/yizhan/server/config"
+)
+
+func flags(t *testing.T, args ...string) *pflag.FlagSet {
+	t.Helper()
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	config.RegisterFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return fs
+}
+
+func TestLoadDefaults(t *testing.T) {
+	t.Chdir(t.TempDir()) // no yizhan.yaml here
+	c, err := config.Load("", flags(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != config.Defaults() {
+		t.Fatalf("got %+v, want defaults %+v", c, config.Defaults())
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	c, err := config.Load("testdata/full.yaml", flags(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := config.Config{DB: "/var/lib/yizhan/yizhan.db", Listen: "0.0.0.0:9090", Seed: "", LogLevel: "warn", PollInterval: 250 * time.Millisecond}
+	if c != want {
+		t.Fatalf("got %+v, want %+v", c, want)
+	}
+}
+
+// Flags beat the environment, which beats the file, which beats the defaults.
+func TestPrecedence(t *testing.T) {
+	t.Setenv("YIZHAN_LISTEN", "127.0.0.1:7000")
+	t.Setenv("YIZHAN_LOG_LEVEL", "debug")
+	t.Setenv("YIZHAN_POLL_INTERVAL", "2s")
+	c, err := config.Load("testdata/full.yaml", flags(t, "--log-level", "error"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:7000" || c.LogLevel != "error" || c.DB != "/var/lib/yizhan/yizhan.db" || c.PollInterval != 2*time.Second {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	for _, tc := range []struct {
+		name, file string
+		env        map[string]string
+		args       []string
+		want       string
+	}{
+		{"unknown key in file", "testdata/unknown-key.yaml", nil, nil, `unknown key "lisen"`},
+		{"bad duration in file", "testdata/bad-duration.yaml", nil, nil, "poll-interval"},
+		{"bad listen from env", "", map[string]string{"YIZHAN_LISTEN": "8080"}, nil, "listen"},
+		{"bad log level flag", "", nil, []string{"--log-level", "loud"}, "log-level"},
+		{"missing file", "testdata/nope.yaml", nil, nil, "nope.yaml"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			_, err := config.Load(tc.file, flags(t, tc.args...))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,222 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/yizhan/yizhan/server/station"
+)
+
+const stationColumns = `id, name, kind, lon, lat, source_crs, source_text, address, city, district, adcode,
+	amenities, opening_hours, status, status_note, audience, phone, operator, version, updated_at, verified_at`
+
+// timeLayout is how timestamps are stored: RFC 3339 in UTC, so text order is time order.
+const timeLayout = time.RFC3339Nano
+
+// DataVersion returns the current data version (0 for a database that was never written).
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.read.QueryRowContext(ctx, `SELECT version FROM dataset WHERE id = 1`).Scan(&v)
+	return v, err
+}
+
+// LoadAll reads every station, ordered by id, together with the data version they belong to, from one
+// consistent read transaction.
+func (db *DB) LoadAll(ctx context.Context) (int64, []station.Station, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, nil, err
+	}
+	defer tx.Rollback()
+	var version int64
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT version, (SELECT count(*) FROM station) FROM dataset WHERE id = 1`).Scan(&version, &n); err != nil {
+		return 0, nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+stationColumns+` FROM station ORDER BY id`)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rows.Close()
+	out := make([]station.Station, 0, n)
+	for rows.Next() {
+		st, err := scanStation(rows)
+		if err != nil {
+			return 0, nil, err
+		}
+		out = append(out, st)
+	}
+	return version, out, rows.Err()
+}
+
+func scanStation(rows *sql.Rows) (station.Station, error) {
+	var st station.Station
+	var kind, amenities, status, audience, updated, verified string
+	if err := rows.Scan(&st.ID, &st.Name, &kind, &st.Lon, &st.Lat, &st.SourceCRS, &st.SourceText, &st.Address,
+		&st.City, &st.District, &st.Adcode, &amenities, &st.OpeningHours, &status, &st.StatusNote, &audience,
+		&st.Phone, &st.Operator, &st.Version, &updated, &verified); err != nil {
+		return st, err
+	}
+	var ok bool
+	if st.Kind, ok = station.ParseKind(kind); !ok {
+		return st, fmt.Errorf("station %s: stored kind %q is not in the vocabulary", st.ID, kind)
+	}
+	if st.Status, ok = station.ParseStatus(status); !ok {
+		return st, fmt.Errorf("station %s: stored status %q is not in the vocabulary", st.ID, status)
+	}
+	if st.Audience, ok = station.ParseAudience(audience); !ok {
+		return st, fmt.Errorf("station %s: stored audience %q is not in the vocabulary", st.ID, audience)
+	}
+	set, bad, ok := station.ParseAmenitySet(amenities)
+	if !ok {
+		return st, fmt.Errorf("station %s: stored amenity %q is not in the vocabulary", st.ID, bad)
+	}
+	st.Amenities = set
+	var err error
+	if st.UpdatedAt, err = time.Parse(timeLayout, updated); err != nil {
+		return st, fmt.Errorf("station %s: updated_at: %w", st.ID, err)
+	}
+	if verified != "" {
+		if st.VerifiedAt, err = time.Parse(timeLayout, verified); err != nil {
+			return st, fmt.Errorf("station %s: verified_at: %w", st.ID, err)
+		}
+	}
+	return st, nil
+}
+
+// UpsertResult counts what an upsert did.
+type UpsertResult struct {
+	Created, Updated, Unchanged int
+	DataVersion                 int64 // the version after the transaction
+}
+
+// UpsertOptions tune Upsert.
+type UpsertOptions struct {
+	// OnlyIfEmpty makes Upsert write nothing (and report zero counts) when the table already has
+	// stations; the check runs inside the write transaction, so two processes seeding at once cannot
+	// both load the seed.
+	OnlyIfEmpty bool
+	// DryRun computes the result and rolls back, writing nothing.
+	DryRun bool
+}
+
+// errDryRun rolls a dry run back.
+var errDryRun = errors.New("dry run")
+
+// Upsert writes stations keyed by id in one transaction: new ids are inserted with version 1, rows whose
+// data differ are updated with version+1, identical rows are left alone. The data version is bumped
+// only when something changed. Either every row is written or none is.
+func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.Time, opt UpsertOptions) (UpsertResult, error) {
+	var res UpsertResult
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var count int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM station`).Scan(&count); err != nil {
+			return err
+		}
+		if opt.OnlyIfEmpty && count > 0 {
+			return tx.QueryRowContext(ctx, `SELECT version FROM dataset WHERE id = 1`).Scan(&res.DataVersion)
+		}
+		existing := map[string]station.Station{}
+		if count > 0 {
+			rows, err := tx.QueryContext(ctx, `SELECT `+stationColumns+` FROM station`)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				st, err := scanStation(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				existing[st.ID] = st
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO station (`+stationColumns+`)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		upd, err := tx.PrepareContext(ctx, `UPDATE station SET name = ?, kind = ?, lon = ?, lat = ?, source_crs = ?,
+			source_text = ?, address = ?, city = ?, district = ?, adcode = ?, amenities = ?, opening_hours = ?,
+			status = ?, status_note = ?, audience = ?, phone = ?, operator = ?, version = ?, updated_at = ?,
+			verified_at = ? WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer upd.Close()
+		stamp := now.UTC().Format(timeLayout)
+		for i := range stations {
+			st := &stations[i]
+			old, found := existing[st.ID]
+			switch {
+			case !found:
+				if _, err := ins.ExecContext(ctx, st.ID, st.Name, st.Kind.String(), st.Lon, st.Lat, crsOrDefault(st.SourceCRS),
+					st.SourceText, st.Address, st.City, st.District, st.Adcode, st.Amenities.String(), st.OpeningHours,
+					st.Status.String(), st.StatusNote, st.Audience.String(), st.Phone, st.Operator, 1, stamp,
+					formatTime(st.VerifiedAt)); err != nil {
+					return fmt.Errorf("insert %s: %w", st.ID, err)
+				}
+				existing[st.ID] = *st // a repeated id later in the same batch updates this row
+				res.Created++
+			case sameData(&old, st):
+				res.Unchanged++
+			default:
+				if _, err := upd.ExecContext(ctx, st.Name, st.Kind.String(), st.Lon, st.Lat, crsOrDefault(st.SourceCRS),
+					st.SourceText, st.Address, st.City, st.District, st.Adcode, st.Amenities.String(), st.OpeningHours,
+					st.Status.String(), st.StatusNote, st.Audience.String(), st.Phone, st.Operator, old.Version+1, stamp,
+					formatTime(st.VerifiedAt), st.ID); err != nil {
+					return fmt.Errorf("update %s: %w", st.ID, err)
+				}
+				res.Updated++
+			}
+		}
+		if res.Created+res.Updated > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE dataset SET version = version + 1 WHERE id = 1`); err != nil {
+				return err
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM dataset WHERE id = 1`).Scan(&res.DataVersion); err != nil {
+			return err
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if err != nil && !(opt.DryRun && errors.Is(err, errDryRun)) {
+		return UpsertResult{}, err
+	}
+	return res, nil
+}
+
+// sameData compares everything an import can set (not version or timestamps it does not carry).
+func sameData(a, b *station.Station) bool {
+	return a.Name == b.Name && a.Kind == b.Kind && a.Lon == b.Lon && a.Lat == b.Lat &&
+		crsOrDefault(a.SourceCRS) == crsOrDefault(b.SourceCRS) && a.SourceText == b.SourceText &&
+		a.Address == b.Address && a.City == b.City && a.District == b.District && a.Adcode == b.Adcode &&
+		a.Amenities == b.Amenities && a.OpeningHours == b.OpeningHours && a.Status == b.Status &&
+		a.StatusNote == b.StatusNote && a.Audience == b.Audience && a.Phone == b.Phone &&
+		a.Operator == b.Operator && a.VerifiedAt.Equal(b.VerifiedAt)
+}
+
+func crsOrDefault(s string) string {
+	if s == "" {
+		return "wgs84"
+	}
+	return s
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeLayout)
+}

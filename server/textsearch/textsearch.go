@@ -1,0 +1,86 @@
+// Package textsearch finds documents that contain a query as a substring, for Chinese text where words
+// are not separated by spaces. It indexes every pair of adjacent characters (bigrams) of each normalised
+// document, intersects the posting lists of the query's bigrams and confirms candidates with a plain
+// substring test, so two-character queries such as "南湖" work (a trigram index cannot answer them).
+package textsearch
+
+import (
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Index is immutable after New and safe for concurrent use.
+type Index struct {
+	docs     []string           // normalised text per document
+	postings map[uint64][]int32 // bigram → ascending document numbers
+}
+
+// Normalize folds text for matching: NFKC (full-width letters and digits become ASCII), lower case,
+// and white space removed, so "南湖 街道" matches "南湖街道".
+func Normalize(s string) string {
+	s = strings.ToLower(norm.NFKC.String(s))
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000' {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func bigram(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
+
+// New indexes docs; document i is docs[i].
+func New(docs []string) *Index {
+	ix := &Index{docs: make([]string, len(docs)), postings: make(map[uint64][]int32)}
+	for i, d := range docs {
+		n := Normalize(d)
+		ix.docs[i] = n
+		var prev rune = -1
+		for _, r := range n {
+			if prev >= 0 {
+				k := bigram(prev, r)
+				p := ix.postings[k]
+				if len(p) == 0 || p[len(p)-1] != int32(i) {
+					ix.postings[k] = append(p, int32(i))
+				}
+			}
+			prev = r
+		}
+	}
+	return ix
+}
+
+// Search calls fn with each document that contains q (normalised), in ascending order, until fn
+// returns false. An empty query matches nothing.
+func (ix *Index) Search(q string, fn func(doc int) bool) {
+	q = Normalize(q)
+	runes := []rune(q)
+	switch len(runes) {
+	case 0:
+		return
+	case 1: // no bigram to look up: scan
+		for i, d := range ix.docs {
+			if strings.Contains(d, q) && !fn(i) {
+				return
+			}
+		}
+		return
+	}
+	// Start from the rarest bigram of the query; confirm each candidate with a substring test.
+	var best []int32
+	for i := 1; i < len(runes); i++ {
+		p, ok := ix.postings[bigram(runes[i-1], runes[i])]
+		if !ok {
+			return
+		}
+		if best == nil || len(p) < len(best) {
+			best = p
+		}
+	}
+	for _, doc := range best {
+		if strings.Contains(ix.docs[doc], q) && !fn(int(doc)) {
+			return
+		}
+	}
+}
