@@ -1,0 +1,729 @@
+package main
+
+import (
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/yizhan/yizhan/server/api"
+	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/config"
+	"github.com/yizhan/yizhan/server/spatial"
+	"github.com/yizhan/yizhan/server/station"
+)
+
+// seedPath is the real seed file that `yizhan serve` loads on first start.
+var seedPath = filepath.Join("..", "..", "..", "data", "stations.csv")
+
+// testServer is a running `yizhan serve` on a loopback port with its own database file, seeded from
+// the real seed file.
+type testServer struct {
+	base     string
+	cfg      config.Config
+	stations []station.Station // what the seed file holds, sorted by id
+}
+
+func startServer(t *testing.T, seed string) *testServer {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.DB = filepath.Join(t.TempDir(), "yizhan.db")
+	cfg.Listen = "127.0.0.1:0"
+	cfg.Seed = seed
+	cfg.PollInterval = 20 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	go func() { done <- serve(ctx, cfg, log, func(a string) { addr <- a }) }()
+	var ts testServer
+	select {
+	case a := <-addr:
+		ts.base = "http://" + a
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve ended before listening: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	ts.cfg = cfg
+	f, err := os.Open(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if ts.stations, err = codec.ReadCSV(f, spatial.WGS84); err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(ts.stations, func(i, j int) bool { return ts.stations[i].ID < ts.stations[j].ID })
+	return &ts
+}
+
+func (ts *testServer) get(t *testing.T, path string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, ts.base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	tr := &http.Transport{DisableCompression: true}
+	res, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
+
+type feature struct {
+	ID       string `json:"id"`
+	Geometry struct {
+		Coordinates [2]float64 `json:"coordinates"`
+	} `json:"geometry"`
+	Properties map[string]any `json:"properties"`
+}
+
+type collection struct {
+	Type     string         `json:"type"`
+	Meta     map[string]any `json:"meta"`
+	Features []feature      `json:"features"`
+}
+
+func decode[T any](t *testing.T, body []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("decoding %.200s: %v", body, err)
+	}
+	return v
+}
+
+// bruteNearest is the reference answer: every station's distance, filtered, sorted by (distance, id).
+func bruteNearest(sts []station.Station, p orb.Point, k int, radius float64, am station.AmenitySet, kinds []station.Kind) []string {
+	type cand struct {
+		id string
+		d  float64
+	}
+	var cs []cand
+	for _, st := range sts {
+		if st.Amenities&am != am {
+			continue
+		}
+		if len(kinds) > 0 && !containsKind(kinds, st.Kind) {
+			continue
+		}
+		if d := spatial.DistanceM(p, orb.Point{st.Lon, st.Lat}); d <= radius {
+			cs = append(cs, cand{st.ID, d})
+		}
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].d != cs[j].d {
+			return cs[i].d < cs[j].d
+		}
+		return cs[i].id < cs[j].id
+	})
+	var ids []string
+	for i := 0; i < len(cs) && i < k; i++ {
+		ids = append(ids, cs[i].id)
+	}
+	return ids
+}
+
+func containsKind(ks []station.Kind, k station.Kind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+func ids(fc collection) []string {
+	var out []string
+	for _, f := range fc.Features {
+		out = append(out, f.ID)
+	}
+	return out
+}
+
+func TestNearbyMatchesBruteForce(t *testing.T) {
+	ts := startServer(t, seedPath)
+	cases := []struct {
+		lat, lon float64
+		query    string
+		k        int
+		radius   float64
+		am       station.AmenitySet
+		kinds    []station.Kind
+	}{
+		{41.796767, 123.429096, "", 20, 50000, 0, nil},                     // Shenyang centre
+		{38.914, 121.614, "&limit=100&radius=300000", 100, 300000, 0, nil}, // Dalian, the widest query
+		{41.1, 122.99, "&amenities=hot_water,heating", 20, 50000, 1<<station.HotWater | 1<<station.Heating, nil},
+		{40.7, 120.84, "&kinds=driver_home&limit=7", 7, 50000, 0, []station.Kind{station.DriverHome}},
+		{42.0, 121.67, "&kinds=union_station,other&amenities=wifi&radius=20000", 20, 20000, 1 << station.Wifi, []station.Kind{station.UnionStation, station.OtherKind}},
+		{39.2, 122.7, "&limit=5&radius=1", 5, 1, 0, nil}, // sea, tiny radius: nothing
+		{41.8, 123.4, "&amenities=truck_parking,lodging,battery_swap,laundry", 20, 50000, 1<<station.TruckParking | 1<<station.Lodging | 1<<station.BatterySwap | 1<<station.Laundry, nil},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("%v,%v%s", tc.lat, tc.lon, tc.query), func(t *testing.T) {
+			res, body := ts.get(t, fmt.Sprintf("/api/v1/stations/nearby?lat=%v&lon=%v%s", tc.lat, tc.lon, tc.query))
+			if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/geo+json" {
+				t.Fatalf("status %d, type %q: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+			}
+			fc := decode[collection](t, body)
+			want := bruteNearest(ts.stations, orb.Point{tc.lon, tc.lat}, tc.k, tc.radius, tc.am, tc.kinds)
+			if got := ids(fc); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Fatalf("ids\n got %v\nwant %v", got, want)
+			}
+			if int(fc.Meta["count"].(float64)) != len(want) || int(fc.Meta["limit"].(float64)) != tc.k || fc.Meta["radius_m"].(float64) != tc.radius {
+				t.Fatalf("meta %v", fc.Meta)
+			}
+			prev := -1.0
+			for _, f := range fc.Features {
+				d := f.Properties["distance_m"].(float64)
+				want := spatial.DistanceM(orb.Point{tc.lon, tc.lat}, orb.Point(f.Geometry.Coordinates))
+				if d < prev || math.Abs(d-want) > 0.051 {
+					t.Fatalf("%s: distance_m %v, want %v (previous %v)", f.ID, d, want, prev)
+				}
+				prev = d
+				if b := f.Properties["bearing_deg"].(float64); b < 0 || b >= 360 {
+					t.Fatalf("bearing %v", b)
+				}
+				if f.Properties["open_now"] != nil {
+					t.Fatalf("open_now %v: hours are not evaluated yet, so it must be unknown (null)", f.Properties["open_now"])
+				}
+			}
+		})
+	}
+}
+
+func TestNearbyOutsideLiaoning(t *testing.T) {
+	ts := startServer(t, seedPath)
+	_, body := ts.get(t, "/api/v1/stations/nearby?lat=39.9042&lon=116.4074") // Beijing
+	fc := decode[collection](t, body)
+	if len(fc.Features) != 0 || fc.Meta["outside_service_area"] != true {
+		t.Fatalf("Beijing: %d features, meta %v", len(fc.Features), fc.Meta)
+	}
+	_, body = ts.get(t, "/api/v1/stations/nearby?lat=39.9042&lon=116.4074&radius=300000&limit=3")
+	fc = decode[collection](t, body)
+	want := bruteNearest(ts.stations, orb.Point{116.4074, 39.9042}, 3, 300000, 0, nil)
+	if strings.Join(ids(fc), ",") != strings.Join(want, ",") {
+		t.Fatalf("got %v want %v", ids(fc), want)
+	}
+}
+
+// Coordinates in and out follow crs: a GCJ-02 query point is the WGS-84 point shifted, and the answer's
+// coordinates are the stations' GCJ-02 positions.
+func TestNearbyCRS(t *testing.T) {
+	ts := startServer(t, seedPath)
+	wgs := orb.Point{123.4315, 41.8057}
+	_, plain := ts.get(t, fmt.Sprintf("/api/v1/stations/nearby?lat=%v&lon=%v&limit=10", wgs[1], wgs[0]))
+	for _, crs := range []spatial.CRS{spatial.GCJ02, spatial.BD09} {
+		p := spatial.FromWGS84(crs, wgs)
+		_, body := ts.get(t, fmt.Sprintf("/api/v1/stations/nearby?lat=%v&lon=%v&limit=10&crs=%s", p[1], p[0], crs))
+		a, b := decode[collection](t, plain), decode[collection](t, body)
+		if strings.Join(ids(a), ",") != strings.Join(ids(b), ",") || b.Meta["crs"] != crs.String() {
+			t.Fatalf("%s: ids %v vs %v, meta %v", crs, ids(a), ids(b), b.Meta)
+		}
+		for i, f := range b.Features {
+			want := spatial.FromWGS84(crs, orb.Point(a.Features[i].Geometry.Coordinates))
+			if f.Geometry.Coordinates != [2]float64(want) {
+				t.Fatalf("%s %s: coordinates %v, want %v", crs, f.ID, f.Geometry.Coordinates, want)
+			}
+			if d := math.Abs(f.Properties["distance_m"].(float64) - a.Features[i].Properties["distance_m"].(float64)); d > 0.11 {
+				t.Fatalf("%s %s: distance differs by %v m", crs, f.ID, d)
+			}
+		}
+	}
+}
+
+func TestBBox(t *testing.T) {
+	ts := startServer(t, seedPath)
+	box := orb.Bound{Min: orb.Point{123.2, 41.6}, Max: orb.Point{123.6, 41.9}}
+	var want []string
+	for _, st := range ts.stations {
+		if box.Contains(orb.Point{st.Lon, st.Lat}) {
+			want = append(want, st.ID)
+		}
+	}
+	if len(want) < 20 {
+		t.Fatalf("test box holds only %d stations", len(want))
+	}
+	_, body := ts.get(t, "/api/v1/stations?bbox=123.2,41.6,123.6,41.9&limit=5000")
+	fc := decode[collection](t, body)
+	if strings.Join(ids(fc), ",") != strings.Join(want, ",") || fc.Meta["truncated"] != false {
+		t.Fatalf("got %d ids (truncated %v), want %d", len(fc.Features), fc.Meta["truncated"], len(want))
+	}
+	_, body = ts.get(t, "/api/v1/stations?bbox=123.2,41.6,123.6,41.9&limit=10")
+	fc = decode[collection](t, body)
+	if strings.Join(ids(fc), ",") != strings.Join(want[:10], ",") || fc.Meta["truncated"] != true {
+		t.Fatalf("limit 10: got %v truncated %v", ids(fc), fc.Meta["truncated"])
+	}
+	// The same box given in GCJ-02 holds the stations whose GCJ-02 position is inside it.
+	var wantGCJ []string
+	for _, st := range ts.stations {
+		if box.Contains(spatial.FromWGS84(spatial.GCJ02, orb.Point{st.Lon, st.Lat})) {
+			wantGCJ = append(wantGCJ, st.ID)
+		}
+	}
+	_, body = ts.get(t, "/api/v1/stations?bbox=123.2,41.6,123.6,41.9&limit=5000&crs=gcj02")
+	fc = decode[collection](t, body)
+	if strings.Join(ids(fc), ",") != strings.Join(wantGCJ, ",") {
+		t.Fatalf("gcj02 box: got %d ids, want %d", len(fc.Features), len(wantGCJ))
+	}
+}
+
+func TestStationByID(t *testing.T) {
+	ts := startServer(t, seedPath)
+	st := ts.stations[len(ts.stations)/2]
+	res, body := ts.get(t, "/api/v1/stations/"+url.PathEscape(st.ID))
+	if res.StatusCode != 200 || res.Header.Get("ETag") != `"1"` {
+		t.Fatalf("status %d etag %q", res.StatusCode, res.Header.Get("ETag"))
+	}
+	f := decode[feature](t, body)
+	p := f.Properties
+	if f.ID != st.ID || p["name"] != st.Name || p["kind"] != st.Kind.String() || p["address"] != st.Address ||
+		f.Geometry.Coordinates != [2]float64{st.Lon, st.Lat} || p["version"].(float64) != 1 {
+		t.Fatalf("got %s, want %+v", body, st)
+	}
+	var am []string
+	for _, a := range st.Amenities.List() {
+		am = append(am, a.String())
+	}
+	got, _ := json.Marshal(p["amenities"])
+	want, _ := json.Marshal(am)
+	if string(got) != string(want) && !(len(am) == 0 && string(got) == "[]") {
+		t.Fatalf("amenities %s, want %s", got, want)
+	}
+	res, _ = ts.get(t, "/api/v1/stations/"+url.PathEscape(st.ID), "If-None-Match", `"1"`)
+	if res.StatusCode != http.StatusNotModified {
+		t.Fatalf("If-None-Match: status %d", res.StatusCode)
+	}
+	res, body = ts.get(t, "/api/v1/stations/LN-000000-0000")
+	checkProblem(t, res, body, 404, "not_found", "id")
+}
+
+func TestDataset(t *testing.T) {
+	ts := startServer(t, seedPath)
+	res, gz := ts.get(t, "/api/v1/stations.geojson", "Accept-Encoding", "gzip")
+	etag := res.Header.Get("ETag")
+	if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(etag, `"`) || strings.HasPrefix(etag, "W/") {
+		t.Fatalf("status %d encoding %q etag %q", res.StatusCode, res.Header.Get("Content-Encoding"), etag)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(string(gz)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc := decode[collection](t, raw)
+	open := 0
+	for _, st := range ts.stations {
+		if st.Status != station.Closed {
+			open++
+		}
+	}
+	if len(fc.Features) != open || open == len(ts.stations) {
+		t.Fatalf("%d features, want %d of %d stations (every one not closed)", len(fc.Features), open, len(ts.stations))
+	}
+	res, plain := ts.get(t, "/api/v1/stations.geojson")
+	if res.Header.Get("Content-Encoding") != "" || string(plain) != string(raw) || res.Header.Get("ETag") != etag {
+		t.Fatalf("identity answer differs from the gzip one")
+	}
+	for _, inm := range []string{etag, "W/" + etag, `"x", ` + etag, "*"} {
+		res, body := ts.get(t, "/api/v1/stations.geojson", "If-None-Match", inm)
+		if res.StatusCode != http.StatusNotModified || len(body) != 0 {
+			t.Fatalf("If-None-Match %s: status %d", inm, res.StatusCode)
+		}
+	}
+	if res, _ := ts.get(t, "/api/v1/stations.geojson", "If-None-Match", `"0-wgs84-000000000000"`); res.StatusCode != 200 {
+		t.Fatalf("stale tag: status %d", res.StatusCode)
+	}
+}
+
+func TestSearch(t *testing.T) {
+	ts := startServer(t, seedPath)
+	// Two Chinese characters from the middle of a real name: too short for a trigram index.
+	name := []rune(ts.stations[123].Name)
+	q := string(name[1:3])
+	var want []string
+	for _, st := range ts.stations {
+		if strings.Contains(st.Name, q) || strings.Contains(st.Address, q) {
+			want = append(want, st.ID)
+		}
+	}
+	_, body := ts.get(t, "/api/v1/search?q="+url.QueryEscape(q)+"&limit=100")
+	fc := decode[collection](t, body)
+	if int(fc.Meta["total"].(float64)) != len(want) {
+		t.Fatalf("q=%s: total %v, want %d", q, fc.Meta["total"], len(want))
+	}
+	byName := true
+	for _, f := range fc.Features {
+		n, a := f.Properties["name"].(string), f.Properties["address"].(string)
+		if !strings.Contains(n, q) && !strings.Contains(a, q) {
+			t.Fatalf("%s matches neither name nor address", f.ID)
+		}
+		if strings.Contains(n, q) && !byName {
+			t.Fatalf("a name match comes after an address-only match")
+		}
+		byName = strings.Contains(n, q)
+	}
+	// With a position: nearest matches first, the same set as the brute-force ranking.
+	_, body = ts.get(t, "/api/v1/search?q="+url.QueryEscape(q)+"&lat=41.8&lon=123.4&limit=100")
+	fc = decode[collection](t, body)
+	var prev float64
+	for _, f := range fc.Features {
+		d := f.Properties["distance_m"].(float64)
+		if d < prev {
+			t.Fatalf("not sorted by distance")
+		}
+		prev = d
+	}
+	// Full-width and spaced forms of the same name are found.
+	full := strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r - '0' + '０'
+		}
+		return r
+	}, ts.stations[7].Name)
+	_, body = ts.get(t, "/api/v1/search?q="+url.QueryEscape(full))
+	fc = decode[collection](t, body)
+	found := false
+	for _, f := range fc.Features {
+		found = found || f.ID == ts.stations[7].ID
+	}
+	if !found {
+		t.Fatalf("full-width %q did not find %s", full, ts.stations[7].ID)
+	}
+}
+
+func TestMetaHealthReady(t *testing.T) {
+	ts := startServer(t, seedPath)
+	res, body := ts.get(t, "/healthz")
+	if res.StatusCode != 200 || string(body) != "ok" {
+		t.Fatalf("healthz %d %s", res.StatusCode, body)
+	}
+	_, body = ts.get(t, "/readyz")
+	r := decode[map[string]any](t, body)
+	if r["status"] != "ready" || int(r["station_count"].(float64)) != len(ts.stations) {
+		t.Fatalf("readyz %s", body)
+	}
+	_, body = ts.get(t, "/api/v1/meta")
+	var m struct {
+		Amenities []struct {
+			Code  string            `json:"code"`
+			Label map[string]string `json:"label"`
+		} `json:"amenities"`
+		Kinds  []any `json:"kinds"`
+		Cities []struct {
+			Name         string
+			StationCount int `json:"station_count"`
+		} `json:"cities"`
+		StationCount int `json:"station_count"`
+		DataVersion  int `json:"data_version"`
+	}
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, c := range m.Cities {
+		sum += c.StationCount
+	}
+	if len(m.Amenities) < 14 || len(m.Kinds) != 5 || len(m.Cities) != 14 || sum != len(ts.stations) ||
+		m.StationCount != len(ts.stations) || m.DataVersion != 1 || m.Amenities[0].Label["zh-CN"] == "" {
+		t.Fatalf("meta %s", body)
+	}
+}
+
+func checkProblem(t *testing.T, res *http.Response, body []byte, status int, code, field string) {
+	t.Helper()
+	if res.StatusCode != status || res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("status %d type %q, want %d problem+json: %s", res.StatusCode, res.Header.Get("Content-Type"), status, body)
+	}
+	p := decode[map[string]any](t, body)
+	if p["code"] != code || (field != "" && p["field"] != field) || p["status"].(float64) != float64(status) ||
+		p["detail"] == "" || p["title"] == "" || !strings.HasSuffix(p["type"].(string), code) {
+		t.Fatalf("problem %s, want code %s field %s", body, code, field)
+	}
+}
+
+// Every malformed, missing, repeated or out-of-range parameter is a 4xx problem naming the field.
+func TestBadParameters(t *testing.T) {
+	ts := startServer(t, seedPath)
+	near := "/api/v1/stations/nearby?"
+	for _, tc := range []struct {
+		path        string
+		status      int
+		code, field string
+	}{
+		{near + "lon=123.4", 400, "missing_parameter", "lat"},
+		{near + "lat=41.8", 400, "missing_parameter", "lon"},
+		{near + "lat=&lon=123.4", 400, "missing_parameter", "lat"},
+		{near + "lat=abc&lon=123.4", 400, "invalid_parameter", "lat"},
+		{near + "lat=NaN&lon=123.4", 400, "invalid_parameter", "lat"},
+		{near + "lat=Inf&lon=123.4", 400, "invalid_parameter", "lat"},
+		{near + "lat=-Inf&lon=123.4", 400, "invalid_parameter", "lat"},
+		{near + "lat=0x1p-2&lon=123.4", 400, "invalid_parameter", "lat"},
+		{near + "lat=4.18e1&lon=123.4", 400, "invalid_parameter", "lat"},
+		{near + "lat=41,8&lon=123.4", 400, "invalid_parameter", "lat"},
+		{near + "lat=４１．８&lon=123.4", 400, "invalid_parameter", "lat"},
+		{near + "lat=41.8&lon=1_23.4", 400, "invalid_parameter", "lon"},
+		{near + "lat=91&lon=123.4", 400, "out_of_range", "lat"},
+		{near + "lat=123.4&lon=41.8&limit=3", 400, "out_of_range", "lat"},
+		{near + "lat=41.8&lon=-181", 400, "out_of_range", "lon"},
+		{near + "lat=41.8&lat=41.9&lon=123.4", 400, "duplicate_parameter", "lat"},
+		{near + "lat=41.8&lon=123.4&limit=0", 400, "out_of_range", "limit"},
+		{near + "lat=41.8&lon=123.4&limit=101", 400, "out_of_range", "limit"},
+		{near + "lat=41.8&lon=123.4&limit=-3", 400, "out_of_range", "limit"},
+		{near + "lat=41.8&lon=123.4&limit=abc", 400, "invalid_parameter", "limit"},
+		{near + "lat=41.8&lon=123.4&limit=2.5", 400, "invalid_parameter", "limit"},
+		{near + "lat=41.8&lon=123.4&limit=99999999999999999999", 400, "out_of_range", "limit"},
+		{near + "lat=41.8&lon=123.4&limit=1&limit=2", 400, "duplicate_parameter", "limit"},
+		{near + "lat=41.8&lon=123.4&radius=0", 400, "out_of_range", "radius"},
+		{near + "lat=41.8&lon=123.4&radius=300001", 400, "out_of_range", "radius"},
+		{near + "lat=41.8&lon=123.4&radius=1e12", 400, "invalid_parameter", "radius"},
+		{near + "lat=41.8&lon=123.4&amenities=hot_water,sauna", 400, "invalid_parameter", "amenities"},
+		{near + "lat=41.8&lon=123.4&amenities=hot_water,,heating", 400, "invalid_parameter", "amenities"},
+		{near + "lat=41.8&lon=123.4&amenities=", 400, "invalid_parameter", "amenities"},
+		{near + "lat=41.8&lon=123.4&kinds=driver_home'%20OR%201=1--", 400, "invalid_parameter", "kinds"},
+		{near + "lat=41.8&lon=123.4&crs=utm", 400, "invalid_parameter", "crs"},
+		{near + "lat=41.8&lon=123.4&crs=wgs84&crs=gcj02", 400, "duplicate_parameter", "crs"},
+		{near + "lat=41.8&lon=123.4&at=yesterday", 400, "invalid_parameter", "at"},
+		{near + "lat=41.8&lon=123.4&open=soon", 400, "invalid_parameter", "open"},
+		{near + "lat=41.8&lon=123.4&open=now", 501, "not_implemented", "open"},
+		{"/api/v1/stations", 400, "missing_parameter", "bbox"},
+		{"/api/v1/stations?bbox=123,41,124", 400, "invalid_parameter", "bbox"},
+		{"/api/v1/stations?bbox=124,41,123,42", 400, "invalid_parameter", "bbox"},
+		{"/api/v1/stations?bbox=123,41,124,NaN", 400, "invalid_parameter", "bbox"},
+		{"/api/v1/stations?bbox=-190,41,124,42", 400, "out_of_range", "bbox"},
+		{"/api/v1/stations?bbox=123,41,124,42&limit=5001", 400, "out_of_range", "limit"},
+		{"/api/v1/search", 400, "missing_parameter", "q"},
+		{"/api/v1/search?q=%20%20", 400, "missing_parameter", "q"},
+		{"/api/v1/search?q=" + strings.Repeat("驿", 51), 400, "out_of_range", "q"},
+		{"/api/v1/search?q=a%00b", 400, "invalid_parameter", "q"},
+		{"/api/v1/search?q=驿站&lat=41.8", 400, "missing_parameter", "lon"},
+		{"/api/v1/search?q=驿站&q=司机", 400, "duplicate_parameter", "q"},
+		{"/api/v1/stations.geojson?crs=mars", 400, "invalid_parameter", "crs"},
+		{"/api/v1/stations/LN-210102-0001?crs=x", 400, "invalid_parameter", "crs"},
+		{"/api/v1/nothing", 404, "not_found", ""},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			res, body := ts.get(t, tc.path)
+			checkProblem(t, res, body, tc.status, tc.code, tc.field)
+		})
+	}
+	req, _ := http.NewRequest(http.MethodPost, ts.base+"/api/v1/meta", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	checkProblem(t, res, body, 405, "method_not_allowed", "")
+}
+
+// The OpenAPI document describes exactly the routes the server has.
+func TestOpenAPIDescribesRoutes(t *testing.T) {
+	ts := startServer(t, seedPath)
+	_, body := ts.get(t, "/api/openapi.json")
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var documented []string
+	for p, ops := range doc.Paths {
+		for m := range ops {
+			documented = append(documented, strings.ToUpper(m)+" "+strings.ReplaceAll(strings.ReplaceAll(p, "{", ":"), "}", ""))
+		}
+	}
+	sort.Strings(documented)
+	var served []string
+	for _, r := range apiRoutes() {
+		served = append(served, r)
+	}
+	sort.Strings(served)
+	if strings.Join(documented, "\n") != strings.Join(served, "\n") {
+		t.Fatalf("documented:\n%s\nserved:\n%s", strings.Join(documented, "\n"), strings.Join(served, "\n"))
+	}
+}
+
+func apiRoutes() []string {
+	var out []string
+	for _, r := range api.New(api.Deps{}).Routes() {
+		if !strings.HasSuffix(r.Path, "*") {
+			out = append(out, r.Method+" "+r.Path)
+		}
+	}
+	return out
+}
+
+// runCLI runs a yizhan command in-process and returns its standard output.
+func runCLI(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := rootCmd()
+	var out strings.Builder
+	cmd.SetOut(&out)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+// An import by another process while serve runs: serve picks up the new data version, and every answer
+// comes wholly from the old state or wholly from the new one.
+func TestImportWhileServingIsAtomic(t *testing.T) {
+	ts := startServer(t, seedPath)
+	changed := make([]station.Station, len(ts.stations))
+	copy(changed, ts.stations)
+	for i := range changed {
+		changed[i].Name += "（新）"
+	}
+	path := filepath.Join(t.TempDir(), "changed.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := codec.WriteCSV(f, changed, true); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			client := &http.Client{}
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				res, err := client.Get(ts.base + "/api/v1/stations/nearby?lat=41.8&lon=123.4&limit=100&radius=300000")
+				if err != nil {
+					errs <- err
+					return
+				}
+				var fc collection
+				err = json.NewDecoder(res.Body).Decode(&fc)
+				res.Body.Close()
+				if err != nil {
+					errs <- err
+					return
+				}
+				v := fc.Meta["data_version"].(float64)
+				for _, f := range fc.Features {
+					isNew := strings.HasSuffix(f.Properties["name"].(string), "（新）")
+					if isNew != (v == 2) || f.Properties["version"].(float64) != v {
+						errs <- fmt.Errorf("torn read: data_version %v but %s has name %q version %v", v, f.ID, f.Properties["name"], f.Properties["version"])
+						return
+					}
+				}
+			}
+		}()
+	}
+	out, err := runCLI(t, "import", path, "--db", ts.cfg.DB)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	rep := decode[importReport](t, []byte(out))
+	if rep.Updated != len(ts.stations) || rep.Created != 0 || rep.Rows != len(ts.stations) {
+		t.Fatalf("report %+v", rep)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, body := ts.get(t, "/readyz")
+		if decode[map[string]any](t, body)["data_version"].(float64) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("serve did not pick up the import within 20 s")
+		}
+		time.Sleep(10 * time.Millisecond) // polling an observable condition, with a deadline
+	}
+	close(stop)
+	for g := 0; g < 4; g++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body := ts.get(t, "/api/v1/stations/"+ts.stations[0].ID)
+	if f := decode[feature](t, body); f.Properties["name"] != changed[0].Name || f.Properties["version"].(float64) != 2 {
+		t.Fatalf("after import: %s", body)
+	}
+}
+
+// export → import changes nothing, and a dry run writes nothing.
+func TestExportImportRoundTrip(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "y.db")
+	out, err := runCLI(t, "import", seedPath, "--db", db)
+	if err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	if rep := decode[importReport](t, []byte(out)); rep.Created < 16000 || rep.Updated != 0 {
+		t.Fatalf("first import %+v", rep)
+	}
+	for _, format := range []string{"csv", "geojson"} {
+		path := filepath.Join(t.TempDir(), "export."+format)
+		if out, err := runCLI(t, "export", "--db", db, "--format", format, "-o", path); err != nil {
+			t.Fatalf("export %s: %v %s", format, err, out)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if format == "geojson" {
+			fc := decode[collection](t, data)
+			if len(fc.Features) < 16000 {
+				t.Fatalf("geojson export has %d features", len(fc.Features))
+			}
+			continue
+		}
+		if !strings.HasPrefix(string(data), "\uFEFFid,name,kind,lon,lat,") {
+			t.Fatalf("csv export starts %q", data[:40])
+		}
+		out, err := runCLI(t, "import", path, "--db", db)
+		if err != nil {
+			t.Fatalf("%v %s", err, out)
+		}
+		if rep := decode[importReport](t, []byte(out)); rep.Unchanged != rep.Rows || rep.Created+rep.Updated != 0 {
+			t.Fatalf("re-import of the export changed something: %+v", rep)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("id,name,kind,lon,lat\nX-1,好站,caring_station,41.8,123.4\nX-2,,driver_home,123.4,41.8\nX-3,站,spaceship,123.4,41.8\n"), 0o644)
+	out, err = runCLI(t, "import", bad, "--db", db)
+	rep := decode[importReport](t, []byte(out))
+	if err == nil || len(rep.Errors) != 3 || rep.Errors[0].Row != 1 || rep.Errors[0].Field != "lon" ||
+		rep.Errors[1].Field != "name" || rep.Errors[2].Field != "kind" {
+		t.Fatalf("bad file: err %v report %s", err, out)
+	}
+}
