@@ -1,0 +1,104 @@
+package seedgen
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// AmenitySet is a set of amenities; bit i stands for Amenities[i].
+type AmenitySet uint32
+
+// Has reports whether the set holds the amenity with index i in Amenities.
+func (s AmenitySet) Has(i int) bool { return s&(1<<i) != 0 }
+
+// String lists the codes in vocabulary order, joined with ";", as in the CSV.
+func (s AmenitySet) String() string {
+	var b strings.Builder
+	for i, a := range Amenities {
+		if s.Has(i) {
+			if b.Len() > 0 {
+				b.WriteByte(';')
+			}
+			b.WriteString(a.Code)
+		}
+	}
+	return b.String()
+}
+
+// verifiedBase is the fixed "today" that verification dates count back
+// from; using the clock would make every run different.
+var (
+	chinaTime    = time.FixedZone("CST", 8*3600)
+	verifiedBase = time.Date(2026, 11, 1, 0, 0, 0, 0, chinaTime).Unix()
+)
+
+// add fills in a station's attributes for a placed point and appends it.
+func (c *cityGen) add(k Kind, p place) {
+	s := Station{Kind: k, Lon: p.lon, Lat: p.lat, District: p.d}
+	s.Name, s.Operator = c.name(k, p)
+	s.Address = c.address(p)
+
+	urban := 1
+	if p.d.Type == UrbanDistrict {
+		urban = 0
+	}
+	for i := range Amenities {
+		if c.rng.IntN(1000) < amenityOdds[i][urban][k] {
+			s.Amenities |= 1 << i
+		}
+	}
+	if s.Amenities == 0 { // a station offers at least water
+		s.Amenities = 1
+	}
+	s.OpeningHours = pick(c.rng, openingHours[k])
+
+	s.Status = "open"
+	switch r := c.rng.IntN(1000); {
+	case r < tempClosedPermille:
+		s.Status = "temporarily_closed"
+		s.StatusNote = tempClosedNotes[c.rng.IntN(len(tempClosedNotes))]
+	case r < tempClosedPermille+closedPermille:
+		s.Status = "closed"
+		s.StatusNote = closedNotes[c.rng.IntN(len(closedNotes))]
+	}
+	s.Audience = pick(c.rng, audiences[k])
+
+	if c.rng.IntN(1000) < phonePermille {
+		s.Phone = c.phone()
+	}
+	if c.rng.IntN(1000) < verifiedPermille {
+		// 1–400 days back, during office hours.
+		t := verifiedBase - int64(1+c.rng.IntN(400))*86400 + 8*3600 + c.rng.Int64N(11*3600)
+		s.VerifiedAt = time.Unix(t, 0).In(chinaTime).Format(time.RFC3339)
+	}
+	c.out = append(c.out, s)
+}
+
+// phone makes a fictitious landline: the city's real area code, then a
+// local number starting with 0. No local number in China starts with 0
+// (a leading 0 is the trunk prefix), so none of these can be dialled.
+// Shenyang and Dalian have 8-digit local numbers, the other cities 7.
+func (c *cityGen) phone() string {
+	digits := 7
+	if c.info.AreaCode == "024" || c.info.AreaCode == "0411" {
+		digits = 8
+	}
+	var b strings.Builder
+	b.WriteString(c.info.AreaCode)
+	b.WriteString("-0")
+	for range digits - 1 {
+		b.WriteByte(byte('0' + c.rng.IntN(10)))
+	}
+	return b.String()
+}
+
+// formatMicro prints micro-degrees with exactly 6 decimals.
+func formatMicro(v int64) string {
+	sign := ""
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	frac := strconv.FormatInt(v%1e6, 10)
+	return sign + strconv.FormatInt(v/1e6, 10) + "." + strings.Repeat("0", 6-len(frac)) + frac
+}
