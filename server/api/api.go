@@ -48,7 +48,6 @@ func New(d Deps) *echo.Echo {
 	v1.GET("/stations.geojson", s.dataset)
 	v1.GET("/stations/:id", s.stationByID)
 	v1.GET("/search", s.search)
-	e.Any("/api/*", s.noRoute) // unknown API paths answer problem+json, never the PWA
 
 	e.GET("/*", s.pwa)
 	return e
@@ -74,8 +73,6 @@ var (
 	noReferrer = []string{"no-referrer"}
 	csp        = []string{"default-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' https:; worker-src 'self' blob:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"}
 )
-
-func (s *server) noRoute(c echo.Context) error { return echo.ErrNotFound }
 
 func (s *server) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok")

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -15,7 +16,7 @@ func init() {
 
 // GET /*: the PWA's static files.
 func (s *server) pwa(c echo.Context) error {
-	if s.PWA == nil {
+	if s.PWA == nil || strings.HasPrefix(c.Request().URL.Path, "/api/") { // unknown API paths never get the PWA
 		return echo.ErrNotFound
 	}
 	h := c.Response().Header()

@@ -71,10 +71,9 @@ func Build(version int64, stations []station.Station) *Snapshot {
 		s.byID[st.ID] = i
 		items[i] = spatial.Item{Point: orb.Point{st.Lon, st.Lat}, Kind: uint8(st.Kind), Amenities: uint32(st.Amenities)}
 		docs[i] = st.Name + "\x00" + st.Address
-		s.ids[i] = codec.FeatureID(st)
-		s.props[i] = codec.Properties(st)
 		cities[st.City]++
 	}
+	s.renderFeatures()
 	s.spatial = spatial.NewIndex(items)
 	s.text = textsearch.New(docs)
 	for name, n := range cities {
@@ -82,6 +81,45 @@ func Build(version int64, stations []station.Station) *Snapshot {
 	}
 	sort.Slice(s.Cities, func(i, j int) bool { return s.Cities[i].Name < s.Cities[j].Name })
 	return s
+}
+
+// renderFeatures pre-renders every station's id and properties into one arena, laid out along a
+// Z-order curve: the stations of one nearest query then sit close together in memory, and copying
+// their JSON costs a few cache misses instead of one per line of every feature (measured: the copy
+// from a scattered layout was half of a nearby request's time).
+func (s *Snapshot) renderFeatures() {
+	order := make([]int, len(s.Stations))
+	keys := make([]uint64, len(s.Stations))
+	for i := range order {
+		order[i] = i
+		keys[i] = zorder(s.Stations[i].Lon, s.Stations[i].Lat)
+	}
+	sort.Slice(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
+	arena := make([]byte, 0, 700*len(s.Stations))
+	bounds := make([][3]int, len(s.Stations)) // start of id, start of props, end
+	for _, i := range order {
+		st := &s.Stations[i]
+		bounds[i][0] = len(arena)
+		arena = append(arena, codec.FeatureID(st)...)
+		bounds[i][1] = len(arena)
+		arena = append(arena, codec.Properties(st)...)
+		bounds[i][2] = len(arena)
+	}
+	for i, b := range bounds { // slice only now: appending may have moved the arena
+		s.ids[i] = arena[b[0]:b[1]:b[1]]
+		s.props[i] = arena[b[1]:b[2]:b[2]]
+	}
+}
+
+// zorder interleaves the bits of lon and lat quantised to 2^24 steps: nearby points get nearby keys.
+func zorder(lon, lat float64) uint64 {
+	x := uint64((lon + 180) / 360 * (1 << 24))
+	y := uint64((lat + 90) / 180 * (1 << 24))
+	var z uint64
+	for b := 0; b < 24; b++ {
+		z |= (x>>b&1)<<(2*b) | (y>>b&1)<<(2*b+1)
+	}
+	return z
 }
 
 // Lookup returns the position of the station with id.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,6 +33,8 @@ var seedPath = filepath.Join("..", "..", "..", "data", "stations.csv")
 // testServer is a running `yizhan serve` on a loopback port with its own database file, seeded from
 // the real seed file.
 type testServer struct {
+	dir      string
+	done     chan error
 	base     string
 	cfg      config.Config
 	stations []station.Station // what the seed file holds, sorted by id
@@ -39,30 +42,38 @@ type testServer struct {
 
 func startServer(t *testing.T, seed string) *testServer {
 	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ts := launch(t, ctx, cancel, seed)
+	t.Cleanup(func() {
+		cancel()
+		if err := <-ts.done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		os.RemoveAll(ts.dir)
+	})
+	return ts
+}
+
+func launch(t *testing.T, ctx context.Context, cancel func(), seed string) *testServer {
+	t.Helper()
+	var ts testServer
+	ts.dir, _ = os.MkdirTemp("", "yizhan-test-")
+	ts.done = make(chan error, 1)
 	cfg := config.Defaults()
-	cfg.DB = filepath.Join(t.TempDir(), "yizhan.db")
+	cfg.DB = filepath.Join(ts.dir, "yizhan.db")
 	cfg.Listen = "127.0.0.1:0"
 	cfg.Seed = seed
 	cfg.PollInterval = 20 * time.Millisecond
-	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
-	done := make(chan error, 1)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	go func() { done <- serve(ctx, cfg, log, func(a string) { addr <- a }) }()
-	var ts testServer
+	go func() { ts.done <- serve(ctx, cfg, log, func(a string) { addr <- a }) }()
 	select {
 	case a := <-addr:
 		ts.base = "http://" + a
-	case err := <-done:
+	case err := <-ts.done:
 		cancel()
 		t.Fatalf("serve ended before listening: %v", err)
 	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
 	ts.cfg = cfg
 	f, err := os.Open(seed)
 	if err != nil {
@@ -74,6 +85,35 @@ func startServer(t *testing.T, seed string) *testServer {
 	}
 	sort.Slice(ts.stations, func(i, j int) bool { return ts.stations[i].ID < ts.stations[j].ID })
 	return &ts
+}
+
+var (
+	sharedOnce sync.Once
+	shared     *testServer
+	sharedStop func()
+)
+
+// sharedServer is one seeded server for the tests that only read; startServer gives a test its own.
+func sharedServer(t *testing.T) *testServer {
+	sharedOnce.Do(func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		shared = launch(t, ctx, cancel, seedPath)
+		sharedStop = cancel
+	})
+	if shared == nil {
+		t.Fatal("the shared server did not start")
+	}
+	return shared
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedStop != nil {
+		sharedStop()
+		<-shared.done
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
 }
 
 func (ts *testServer) get(t *testing.T, path string, header ...string) (*http.Response, []byte) {
@@ -170,7 +210,7 @@ func ids(fc collection) []string {
 }
 
 func TestNearbyMatchesBruteForce(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	cases := []struct {
 		lat, lon float64
 		query    string
@@ -221,7 +261,7 @@ func TestNearbyMatchesBruteForce(t *testing.T) {
 }
 
 func TestNearbyOutsideLiaoning(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	_, body := ts.get(t, "/api/v1/stations/nearby?lat=39.9042&lon=116.4074") // Beijing
 	fc := decode[collection](t, body)
 	if len(fc.Features) != 0 || fc.Meta["outside_service_area"] != true {
@@ -238,7 +278,7 @@ func TestNearbyOutsideLiaoning(t *testing.T) {
 // Coordinates in and out follow crs: a GCJ-02 query point is the WGS-84 point shifted, and the answer's
 // coordinates are the stations' GCJ-02 positions.
 func TestNearbyCRS(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	wgs := orb.Point{123.4315, 41.8057}
 	_, plain := ts.get(t, fmt.Sprintf("/api/v1/stations/nearby?lat=%v&lon=%v&limit=10", wgs[1], wgs[0]))
 	for _, crs := range []spatial.CRS{spatial.GCJ02, spatial.BD09} {
@@ -261,7 +301,7 @@ func TestNearbyCRS(t *testing.T) {
 }
 
 func TestBBox(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	box := orb.Bound{Min: orb.Point{123.2, 41.6}, Max: orb.Point{123.6, 41.9}}
 	var want []string
 	for _, st := range ts.stations {
@@ -297,7 +337,7 @@ func TestBBox(t *testing.T) {
 }
 
 func TestStationByID(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	st := ts.stations[len(ts.stations)/2]
 	res, body := ts.get(t, "/api/v1/stations/"+url.PathEscape(st.ID))
 	if res.StatusCode != 200 || res.Header.Get("ETag") != `"1"` {
@@ -327,7 +367,7 @@ func TestStationByID(t *testing.T) {
 }
 
 func TestDataset(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	res, gz := ts.get(t, "/api/v1/stations.geojson", "Accept-Encoding", "gzip")
 	etag := res.Header.Get("ETag")
 	if res.StatusCode != 200 || res.Header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(etag, `"`) || strings.HasPrefix(etag, "W/") {
@@ -367,7 +407,7 @@ func TestDataset(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	// Two Chinese characters from the middle of a real name: too short for a trigram index.
 	name := []rune(ts.stations[123].Name)
 	q := string(name[1:3])
@@ -423,7 +463,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestMetaHealthReady(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	res, body := ts.get(t, "/healthz")
 	if res.StatusCode != 200 || string(body) != "ok" {
 		t.Fatalf("healthz %d %s", res.StatusCode, body)
@@ -474,7 +514,7 @@ func checkProblem(t *testing.T, res *http.Response, body []byte, status int, cod
 
 // Every malformed, missing, repeated or out-of-range parameter is a 4xx problem naming the field.
 func TestBadParameters(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	near := "/api/v1/stations/nearby?"
 	for _, tc := range []struct {
 		path        string
@@ -549,7 +589,7 @@ func TestBadParameters(t *testing.T) {
 
 // The OpenAPI document describes exactly the routes the server has.
 func TestOpenAPIDescribesRoutes(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := sharedServer(t)
 	_, body := ts.get(t, "/api/openapi.json")
 	var doc struct {
 		OpenAPI string                    `json:"openapi"`
