@@ -59,6 +59,7 @@ func BenchmarkHandler(b *testing.B) {
 	}{
 		{"healthz", func(int) *http.Request { return health }},
 		{"nearby16k", func(i int) *http.Request { return reqs[i%len(reqs)] }},
+		{"nearby16k-samepoint", func(i int) *http.Request { return reqs[0] }},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			w := &discard{h: http.Header{}}

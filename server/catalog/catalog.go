@@ -43,6 +43,7 @@ type Snapshot struct {
 	spatial *spatial.Index
 	text    *textsearch.Index
 	ids     [][]byte // JSON of each feature id
+	coords  [][]byte // "lon,lat" of each station in WGS-84
 	props   [][]byte // JSON members of each station's static properties
 
 	datasets [3]lazyDataset // per spatial.CRS
@@ -61,6 +62,7 @@ func Build(version int64, stations []station.Station) *Snapshot {
 		Stations: stations,
 		byID:     make(map[string]int, len(stations)),
 		ids:      make([][]byte, len(stations)),
+		coords:   make([][]byte, len(stations)),
 		props:    make([][]byte, len(stations)),
 	}
 	items := make([]spatial.Item, len(stations))
@@ -96,18 +98,21 @@ func (s *Snapshot) renderFeatures() {
 	}
 	sort.Slice(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
 	arena := make([]byte, 0, 700*len(s.Stations))
-	bounds := make([][3]int, len(s.Stations)) // start of id, start of props, end
+	bounds := make([][4]int, len(s.Stations)) // starts of id, coords, props; end
 	for _, i := range order {
 		st := &s.Stations[i]
 		bounds[i][0] = len(arena)
 		arena = append(arena, codec.FeatureID(st)...)
 		bounds[i][1] = len(arena)
-		arena = append(arena, codec.Properties(st)...)
+		arena = codec.AppendCoords(arena, st.Lon, st.Lat)
 		bounds[i][2] = len(arena)
+		arena = append(arena, codec.Properties(st)...)
+		bounds[i][3] = len(arena)
 	}
 	for i, b := range bounds { // slice only now: appending may have moved the arena
 		s.ids[i] = arena[b[0]:b[1]:b[1]]
-		s.props[i] = arena[b[1]:b[2]:b[2]]
+		s.coords[i] = arena[b[1]:b[2]:b[2]]
+		s.props[i] = arena[b[2]:b[3]:b[3]]
 	}
 }
 
@@ -180,12 +185,14 @@ func (s *Snapshot) NameContains(i int, text string) bool {
 
 // AppendFeature appends station i as a GeoJSON Feature with coordinates in crs.
 func (s *Snapshot) AppendFeature(b []byte, i int, crs spatial.CRS, d codec.Dynamic) []byte {
-	st := &s.Stations[i]
-	p := orb.Point{st.Lon, st.Lat}
+	coords := s.coords[i]
 	if crs != spatial.WGS84 {
-		p = spatial.FromWGS84(crs, p)
+		st := &s.Stations[i]
+		p := spatial.FromWGS84(crs, orb.Point{st.Lon, st.Lat})
+		var buf [64]byte
+		coords = codec.AppendCoords(buf[:0], p[0], p[1])
 	}
-	return codec.AppendFeature(b, s.ids[i], p[0], p[1], d, s.props[i])
+	return codec.AppendFeature(b, s.ids[i], coords, d, s.props[i])
 }
 
 // Dataset is the whole offline dataset in one CRS: every station that is not closed, as a

@@ -3,6 +3,7 @@ package codec
 import (
 	"encoding/json"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
@@ -79,9 +80,23 @@ func appendTime(b []byte, t time.Time) []byte {
 	return append(b, '"')
 }
 
-// AppendCoord appends the shortest decimal that parses back to exactly v (as FormatCoord).
-func AppendCoord(b []byte, v float64) []byte {
-	return strconv.AppendFloat(b, v, 'f', -1, 64)
+// AppendCoords appends "lon,lat", each the shortest decimal that parses back to exactly the value.
+func AppendCoords(b []byte, lon, lat float64) []byte {
+	b = strconv.AppendFloat(b, lon, 'f', -1, 64)
+	b = append(b, ',')
+	return strconv.AppendFloat(b, lat, 'f', -1, 64)
+}
+
+// appendTenths appends v rounded to one decimal. It formats an integer count of tenths, which is
+// several times faster than strconv's float formatting on the hot path.
+func appendTenths(b []byte, v float64) []byte {
+	t := int64(math.Round(v * 10))
+	if t < 0 {
+		b = append(b, '-')
+		t = -t
+	}
+	b = strconv.AppendInt(b, t/10, 10)
+	return append(b, '.', byte('0'+t%10))
 }
 
 // Dynamic holds the per-request members of a feature's properties.
@@ -92,23 +107,21 @@ type Dynamic struct {
 	OpenNow     int8 // -1 closed, 0 unknown, 1 open
 }
 
-// AppendFeature appends one GeoJSON Feature: id and props come from FeatureID and Properties,
-// lon/lat are already in the response CRS.
-func AppendFeature(b []byte, id []byte, lon, lat float64, d Dynamic, props []byte) []byte {
+// AppendFeature appends one GeoJSON Feature: id and props come from FeatureID and Properties, coords
+// from AppendCoords in the response CRS.
+func AppendFeature(b []byte, id, coords []byte, d Dynamic, props []byte) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
 	b = append(b, id...)
 	b = append(b, `,"geometry":{"type":"Point","coordinates":[`...)
-	b = AppendCoord(b, lon)
-	b = append(b, ',')
-	b = AppendCoord(b, lat)
+	b = append(b, coords...)
 	b = append(b, `]},"properties":{"id":`...)
 	b = append(b, id...)
 	b = append(b, ',')
 	if d.HasDistance {
 		b = append(b, `"distance_m":`...)
-		b = strconv.AppendFloat(b, d.DistanceM, 'f', 1, 64)
+		b = appendTenths(b, d.DistanceM)
 		b = append(b, `,"bearing_deg":`...)
-		b = strconv.AppendFloat(b, d.BearingDeg, 'f', 1, 64)
+		b = appendTenths(b, d.BearingDeg)
 		b = append(b, ',')
 	}
 	switch d.OpenNow {
@@ -132,7 +145,7 @@ func WriteGeoJSON(w io.Writer, stations []station.Station) error {
 			b = append(b, ",\n"...)
 		}
 		st := &stations[i]
-		b = AppendFeature(b, FeatureID(st), st.Lon, st.Lat, Dynamic{}, Properties(st))
+		b = AppendFeature(b, FeatureID(st), AppendCoords(nil, st.Lon, st.Lat), Dynamic{}, Properties(st))
 		if len(b) > 48<<10 {
 			if _, err := w.Write(b); err != nil {
 				return err
