@@ -61,7 +61,7 @@ func (c *cityGen) run() []Station {
 		k := c.kind()
 		d := c.pickDistrict(k)
 		lon, lat := c.nearBorder(d)
-		c.add(k, place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, false), corridor: -1})
+		c.add(k, place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, anyStreet), corridor: -1})
 	}
 	for len(c.out) < c.n {
 		k := c.kind()
@@ -125,18 +125,27 @@ func (c *cityGen) pickDistrict(k Kind) *District {
 	return pick(c.rng, c.districtWeights[k])
 }
 
-// pickStreet chooses the township-level unit a station's address names.
-// Points near an urban centre get a 街道 when the district has one.
-func (c *cityGen) pickStreet(d *District, central bool) *Street {
-	if central {
-		var subs []*Street
+// Which township-level units pickStreet prefers.
+const (
+	anyStreet   = iota
+	urbanStreet // a 街道, for points near an urban centre
+	ruralStreet // a 镇 or 乡, for points along expressways
+)
+
+// pickStreet chooses the township-level unit a station's name and address
+// use. There are no street polygons, so it is only matched to the kind of
+// place: a 街道 near a centre, a 镇 or 乡 along an expressway, when the
+// district has one.
+func (c *cityGen) pickStreet(d *District, pref int) *Street {
+	if pref != anyStreet {
+		var fit []*Street
 		for _, s := range d.Streets {
-			if s.Type == Subdistrict {
-				subs = append(subs, s)
+			if (pref == urbanStreet) == (s.Type == Subdistrict) && s.Type != OtherUnit {
+				fit = append(fit, s)
 			}
 		}
-		if len(subs) > 0 {
-			return subs[c.rng.IntN(len(subs))]
+		if len(fit) > 0 {
+			return fit[c.rng.IntN(len(fit))]
 		}
 	}
 	return d.Streets[c.rng.IntN(len(d.Streets))]
@@ -164,11 +173,11 @@ func (c *cityGen) placeStation(k Kind) place {
 	}
 	if c.rng.IntN(1000) < central {
 		if lon, lat, ok := c.gaussIn(d, d.Centre[0], d.Centre[1], sigma(d)); ok {
-			return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, true), central: true, corridor: -1}
+			return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, urbanStreet), central: true, corridor: -1}
 		}
 	}
 	lon, lat := c.uniformIn(d)
-	return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, false), corridor: -1}
+	return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, anyStreet), corridor: -1}
 }
 
 // placeDriverHome puts a 司机之家 along an expressway corridor, near a county
@@ -185,7 +194,7 @@ func (c *cityGen) placeDriverHome() place {
 			p := pts[c.rng.IntN(len(pts))]
 			lon, lat := c.jitter(p.lon, p.lat, 3*microPerKm/2)
 			if d := findDistrict(c.ds, lon, lat); d != nil {
-				return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, false), corridor: p.corridor}
+				return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, ruralStreet), corridor: p.corridor}
 			}
 		}
 	case 2:
@@ -193,13 +202,13 @@ func (c *cityGen) placeDriverHome() place {
 		for range 50 {
 			lon, lat := c.jitter(h.lon, h.lat, 12*microPerKm/10)
 			if d := findDistrict(c.ds, lon, lat); d != nil {
-				return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, false), corridor: -1, hub: h}
+				return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, anyStreet), corridor: -1, hub: h}
 			}
 		}
 	case 3:
 		d := c.pickDistrict(DriverHome)
 		lon, lat := c.uniformIn(d)
-		return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, false), corridor: -1}
+		return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, anyStreet), corridor: -1}
 	}
 	// County seats: the centres of 县 and 县级市 (any district in the few
 	// cities that have none).
@@ -214,10 +223,10 @@ func (c *cityGen) placeDriverHome() place {
 	}
 	d := seats[c.rng.IntN(len(seats))]
 	if lon, lat, ok := c.gaussIn(d, d.Centre[0], d.Centre[1], 5*microPerKm/2); ok {
-		return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, true), central: true, corridor: -1}
+		return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, urbanStreet), central: true, corridor: -1}
 	}
 	lon, lat := c.uniformIn(d)
-	return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, false), corridor: -1}
+	return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, anyStreet), corridor: -1}
 }
 
 // makeHubs places the city's logistics parks 5–15 km from its centre.
@@ -241,7 +250,7 @@ func (c *cityGen) makeHubs() {
 			d = c.ds[0]
 			lon, lat = c.uniformIn(d)
 		}
-		s := c.pickStreet(d, false)
+		s := c.pickStreet(d, ruralStreet)
 		c.hubs = append(c.hubs, hub{lon: lon, lat: lat, d: d, name: s.Short, facility: pick(c.rng, hubFacilities)})
 	}
 }
@@ -268,7 +277,7 @@ func (c *cityGen) makeClusters(budget int) {
 		}
 		dir := dirs[c.rng.IntN(len(dirs))]
 		step := int64(60 + c.rng.IntN(80)) // metres between stations
-		street := c.pickStreet(d, true)
+		street := c.pickStreet(d, urbanStreet)
 		road := c.road(street)
 		number := 1 + c.rng.IntN(200)
 		size := min(4+c.rng.IntN(7), budget-made)

@@ -56,10 +56,9 @@ type Station struct {
 	VerifiedAt   string // RFC 3339 with +08:00, or empty
 }
 
-// Point returns the station's position as the float64 values a CSV reader
-// gets back from the 6-decimal text.
-func (s *Station) Point() orb.Point { return microPoint(s.Lon, s.Lat) }
-
+// microPoint converts micro-degrees to the float64 values a CSV reader
+// gets back from the 6-decimal text (both are the correctly rounded
+// value), so the generator tests exactly the point that is printed.
 func microPoint(lon, lat int64) orb.Point {
 	return orb.Point{float64(lon) / 1e6, float64(lat) / 1e6}
 }
@@ -194,6 +193,9 @@ func newGenerator(ref *Reference) (*generator, error) {
 	}
 	for ci, c := range corridors {
 		for _, p := range densify(c.Waypoints) {
+			if nearCityCentre(p) {
+				continue
+			}
 			for i := range cities {
 				if findDistrict(g.districts[i], p[0], p[1]) != nil {
 					g.corridors[i] = append(g.corridors[i], corridorPoint{ci, p[0], p[1]})
@@ -229,6 +231,19 @@ func densify(wps [][2]int64) [][2]int64 {
 		}
 	}
 	return out
+}
+
+// nearCityCentre reports whether p is within about 12 km of a city
+// centre. Expressways start at the ring road: service areas and their
+// 司机之家 are not in the urban core, where the corridor lines begin.
+func nearCityCentre(p [2]int64) bool {
+	const r = 12 * microPerKm
+	for _, c := range cities {
+		if abs(p[0]-c.Lon)*3/4 < r && abs(p[1]-c.Lat) < r {
+			return true
+		}
+	}
+	return false
 }
 
 func unitVector(p [2]int64) [3]float64 {

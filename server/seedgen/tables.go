@@ -82,7 +82,8 @@ var Amenities = []struct{ Code, Label string }{
 // cabinets are an urban thing; truck parking, showers, laundry, meals and
 // beds are what makes a 司机之家; heating is near universal in Liaoning.
 //
-//	caring, driver, union, community, other
+// Each row is {urban odds, elsewhere odds}, each by kind in the order
+// caring, driver, union, community, other.
 var amenityOdds = [][2][numKinds]int{
 	{{960, 960, 950, 950, 850}, {940, 960, 930, 930, 820}}, // drinking_water
 	{{920, 960, 910, 860, 700}, {900, 950, 890, 830, 650}}, // hot_water
