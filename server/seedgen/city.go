@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // cityGen makes one city's stations from the city's own random stream.
@@ -51,7 +53,7 @@ func (c *cityGen) run() []Station {
 	c.out = make([]Station, 0, c.n)
 	for k := range numKinds {
 		for _, d := range c.ds {
-			c.districtWeights[k] = append(c.districtWeights[k], weighted[*District]{districtWeight(k, d), d})
+			c.districtWeights[k] = append(c.districtWeights[k], weighted[*District]{districtWeight(station.Kind(k), d), d})
 		}
 	}
 	c.makeHubs()
@@ -65,7 +67,7 @@ func (c *cityGen) run() []Station {
 	}
 	for len(c.out) < c.n {
 		k := c.kind()
-		if k == DriverHome {
+		if k == station.DriverHome {
 			c.add(k, c.placeDriverHome())
 		} else {
 			c.add(k, c.placeStation(k))
@@ -86,23 +88,23 @@ func (c *cityGen) run() []Station {
 	return c.out
 }
 
-func (c *cityGen) kind() Kind {
-	return pick(c.rng, []weighted[Kind]{
-		{kindMix[CaringStation], CaringStation}, {kindMix[DriverHome], DriverHome},
-		{kindMix[UnionStation], UnionStation}, {kindMix[CommunityCenter], CommunityCenter},
-		{kindMix[Other], Other},
-	})
+func (c *cityGen) kind() station.Kind {
+	ws := make([]weighted[station.Kind], numKinds)
+	for k, w := range kindMix {
+		ws[k] = weighted[station.Kind]{w, station.Kind(k)}
+	}
+	return pick(c.rng, ws)
 }
 
 // districtWeight says how much a district attracts stations of kind k.
 // With no population per district, the township-level units stand in for
 // it: urban 街道 weigh most for caring and union stations, communities and
 // villages for 党群服务中心.
-func districtWeight(k Kind, d *District) int {
+func districtWeight(k station.Kind, d *District) int {
 	w := 0
 	for _, s := range d.Streets {
 		switch k {
-		case CommunityCenter:
+		case station.CommunityCenter:
 			for _, name := range s.Communities {
 				if len(name) > len("社区") && name[len(name)-len("社区"):] == "社区" {
 					w += 4
@@ -110,9 +112,9 @@ func districtWeight(k Kind, d *District) int {
 					w++
 				}
 			}
-		case UnionStation:
+		case station.UnionStation:
 			w += [...]int{Subdistrict: 4, Town: 2, Township: 1, OtherUnit: 1}[s.Type]
-		case DriverHome:
+		case station.DriverHome:
 			w += [...]int{Subdistrict: 1, Town: 2, Township: 1, OtherUnit: 1}[s.Type]
 		default:
 			w += [...]int{Subdistrict: 6, Town: 2, Township: 1, OtherUnit: 1}[s.Type]
@@ -121,7 +123,7 @@ func districtWeight(k Kind, d *District) int {
 	return max(w, 1)
 }
 
-func (c *cityGen) pickDistrict(k Kind) *District {
+func (c *cityGen) pickDistrict(k station.Kind) *District {
 	return pick(c.rng, c.districtWeights[k])
 }
 
@@ -165,7 +167,7 @@ func sigma(d *District) int64 {
 // placeStation places a caring, union, community or other station: a mix of
 // a Gaussian around the district centre (denser in urban districts) and
 // uniform sampling over the whole district, islands included.
-func (c *cityGen) placeStation(k Kind) place {
+func (c *cityGen) placeStation(k station.Kind) place {
 	d := c.pickDistrict(k)
 	central := 450
 	if d.Type == UrbanDistrict {
@@ -206,7 +208,7 @@ func (c *cityGen) placeDriverHome() place {
 			}
 		}
 	case 3:
-		d := c.pickDistrict(DriverHome)
+		d := c.pickDistrict(station.DriverHome)
 		lon, lat := c.uniformIn(d)
 		return place{lon: lon, lat: lat, d: d, street: c.pickStreet(d, anyStreet), corridor: -1}
 	}
@@ -262,7 +264,7 @@ func (c *cityGen) makeClusters(budget int) {
 	var urban []weighted[*District]
 	for _, d := range c.ds {
 		if d.Type == UrbanDistrict {
-			urban = append(urban, weighted[*District]{districtWeight(CaringStation, d), d})
+			urban = append(urban, weighted[*District]{districtWeight(station.CaringStation, d), d})
 		}
 	}
 	if len(urban) == 0 {
@@ -288,7 +290,7 @@ func (c *cityGen) makeClusters(budget int) {
 			if !d.Contains(microPoint(lon, lat)) {
 				continue
 			}
-			k := pick(c.rng, []weighted[Kind]{{70, CaringStation}, {15, UnionStation}, {10, Other}, {5, CommunityCenter}})
+			k := pick(c.rng, []weighted[station.Kind]{{70, station.CaringStation}, {15, station.UnionStation}, {10, station.OtherKind}, {5, station.CommunityCenter}})
 			c.add(k, place{lon: lon, lat: lat, d: d, street: street, central: true, road: road, number: number, corridor: -1})
 			number += 2 + 2*c.rng.IntN(5)
 			made++

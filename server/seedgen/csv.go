@@ -35,9 +35,9 @@ func WriteCSV(w io.Writer, stations []Station) error {
 		row[8] = s.District.Adcode
 		row[9] = s.Amenities.String()
 		row[10] = s.OpeningHours
-		row[11] = s.Status
+		row[11] = s.Status.String()
 		row[12] = s.StatusNote
-		row[13] = s.Audience
+		row[13] = s.Audience.String()
 		row[14] = s.Phone
 		row[15] = s.Operator
 		row[16] = s.VerifiedAt

@@ -19,6 +19,8 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
+
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // Defaults used by the seedgen command and scripts/gen-seed.
@@ -42,15 +44,15 @@ type Config struct {
 type Station struct {
 	ID           string
 	Name         string
-	Kind         Kind
+	Kind         station.Kind
 	Lon, Lat     int64 // micro-degrees
 	Address      string
 	District     *District
-	Amenities    AmenitySet
+	Amenities    station.AmenitySet
 	OpeningHours string
-	Status       string // open | temporarily_closed | closed
+	Status       station.Status
 	StatusNote   string
-	Audience     string // everyone | couriers_and_drivers | drivers
+	Audience     station.Audience
 	Phone        string
 	Operator     string
 	VerifiedAt   string // RFC 3339 with +08:00, or empty

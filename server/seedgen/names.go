@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // Station names follow the patterns seen on published lists: the host
@@ -184,16 +186,16 @@ func communityCommittee(cm string) string {
 
 // name picks a name pattern for the kind (and, for 司机之家, for how the
 // point was placed) and returns the name and the operator.
-func (c *cityGen) name(k Kind, p place) (string, string) {
+func (c *cityGen) name(k station.Kind, p place) (string, string) {
 	var cm string
 	if cms := p.street.Communities; len(cms) > 0 {
 		cm = cms[c.rng.IntN(len(cms))]
 	}
 	var list []weighted[nameFunc]
 	switch k {
-	case CaringStation:
+	case station.CaringStation:
 		list = caringNames
-	case DriverHome:
+	case station.DriverHome:
 		switch {
 		case p.corridor >= 0:
 			list = driverCorridorNames
@@ -202,9 +204,9 @@ func (c *cityGen) name(k Kind, p place) (string, string) {
 		default:
 			list = driverNames
 		}
-	case UnionStation:
+	case station.UnionStation:
 		list = unionNames
-	case CommunityCenter:
+	case station.CommunityCenter:
 		list = communityNames
 	default:
 		list = otherNames

@@ -265,14 +265,14 @@ func grid(v float64) int64 { return int64(math.Round(v * 1024)) }
 // Contains reports whether pt lies in the district (any polygon, holes
 // excluded).
 func (d *District) Contains(pt orb.Point) bool {
-	return d.PartIndex(pt) >= 0
+	return d.partIndex(pt) >= 0
 }
 
-// PartIndex returns which polygon of the district holds pt: 0 for the
+// partIndex returns which polygon of the district holds pt: 0 for the
 // largest polygon (the mainland or main island), 1.. for smaller ones
 // (islands), -1 if none. Points within about a centimetre of a boundary
 // count as outside (see ringIndex).
-func (d *District) PartIndex(pt orb.Point) int {
+func (d *District) partIndex(pt orb.Point) int {
 	for i := range d.parts {
 		if d.parts[i].contains(pt) {
 			return i

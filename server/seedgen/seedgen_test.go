@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"github.com/yizhan/yizhan/server/seedgen"
+	"github.com/yizhan/yizhan/server/station"
 )
 
 const (
@@ -174,13 +175,6 @@ func TestSeedFileFields(t *testing.T) {
 	if len(rows) < 16000 {
 		t.Fatalf("%d stations, want at least 16,000", len(rows))
 	}
-	vocab := map[string]int{}
-	for i, a := range seedgen.Amenities {
-		vocab[a.Code] = i
-	}
-	kinds := map[string]bool{"caring_station": true, "driver_home": true, "union_station": true, "community_center": true, "other": true}
-	statuses := map[string]bool{"open": true, "temporarily_closed": true, "closed": true}
-	audiences := map[string]bool{"everyone": true, "couriers_and_drivers": true, "drivers": true}
 	base := time.Date(2026, 11, 1, 0, 0, 0, 0, time.FixedZone("", 8*3600))
 
 	seen := map[string]bool{}
@@ -215,7 +209,7 @@ func TestSeedFileFields(t *testing.T) {
 		if r["name"] == "" || r["operator"] == "" {
 			fail("empty name or operator")
 		}
-		if !kinds[r["kind"]] {
+		if _, ok := station.ParseKind(r["kind"]); !ok {
 			fail("bad kind %q", r["kind"])
 		}
 		if !coordRE.MatchString(r["lon"]) || !coordRE.MatchString(r["lat"]) {
@@ -231,13 +225,13 @@ func TestSeedFileFields(t *testing.T) {
 		if r["amenities"] == "" {
 			fail("no amenities")
 		}
-		for _, a := range strings.Split(r["amenities"], ";") {
-			i, ok := vocab[a]
-			if !ok || i <= last {
+		for _, code := range strings.Split(r["amenities"], ";") {
+			a, ok := station.ParseAmenity(code)
+			if !ok || int(a) <= last {
 				fail("amenities %q: unknown code or not in vocabulary order", r["amenities"])
 				break
 			}
-			last = i
+			last = int(a)
 		}
 		if oh := r["opening_hours"]; oh != "" {
 			for _, rule := range strings.Split(oh, "; ") {
@@ -246,13 +240,13 @@ func TestSeedFileFields(t *testing.T) {
 				}
 			}
 		}
-		if !statuses[r["status"]] {
+		if _, ok := station.ParseStatus(r["status"]); !ok {
 			fail("bad status %q", r["status"])
 		}
 		if (r["status"] == "temporarily_closed") != (r["status_note"] != "") && r["status"] != "closed" {
 			fail("status %s with note %q", r["status"], r["status_note"])
 		}
-		if !audiences[r["audience"]] {
+		if _, ok := station.ParseAudience(r["audience"]); !ok {
 			fail("bad audience %q", r["audience"])
 		}
 		if p := r["phone"]; p != "" {

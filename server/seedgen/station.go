@@ -4,27 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/yizhan/yizhan/server/station"
 )
-
-// AmenitySet is a set of amenities; bit i stands for Amenities[i].
-type AmenitySet uint32
-
-// Has reports whether the set holds the amenity with index i in Amenities.
-func (s AmenitySet) Has(i int) bool { return s&(1<<i) != 0 }
-
-// String lists the codes in vocabulary order, joined with ";", as in the CSV.
-func (s AmenitySet) String() string {
-	var b strings.Builder
-	for i, a := range Amenities {
-		if s.Has(i) {
-			if b.Len() > 0 {
-				b.WriteByte(';')
-			}
-			b.WriteString(a.Code)
-		}
-	}
-	return b.String()
-}
 
 // verifiedBase is the fixed "today" that verification dates count back
 // from; using the clock would make every run different.
@@ -34,7 +16,7 @@ var (
 )
 
 // add fills in a station's attributes for a placed point and appends it.
-func (c *cityGen) add(k Kind, p place) {
+func (c *cityGen) add(k station.Kind, p place) {
 	s := Station{Kind: k, Lon: p.lon, Lat: p.lat, District: p.d}
 	s.Name, s.Operator = c.name(k, p)
 	s.Address = c.address(p)
@@ -43,23 +25,23 @@ func (c *cityGen) add(k Kind, p place) {
 	if p.d.Type == UrbanDistrict {
 		urban = 0
 	}
-	for i := range Amenities {
-		if c.rng.IntN(1000) < amenityOdds[i][urban][k] {
-			s.Amenities |= 1 << i
+	for a, odds := range amenityOdds {
+		if c.rng.IntN(1000) < odds[urban][k] {
+			s.Amenities = s.Amenities.With(station.Amenity(a))
 		}
 	}
 	if s.Amenities == 0 { // a station offers at least water
-		s.Amenities = 1
+		s.Amenities = s.Amenities.With(station.DrinkingWater)
 	}
 	s.OpeningHours = pick(c.rng, openingHours[k])
 
-	s.Status = "open"
+	s.Status = station.Open
 	switch r := c.rng.IntN(1000); {
 	case r < tempClosedPermille:
-		s.Status = "temporarily_closed"
+		s.Status = station.TemporarilyClosed
 		s.StatusNote = tempClosedNotes[c.rng.IntN(len(tempClosedNotes))]
 	case r < tempClosedPermille+closedPermille:
-		s.Status = "closed"
+		s.Status = station.Closed
 		s.StatusNote = closedNotes[c.rng.IntN(len(closedNotes))]
 	}
 	s.Audience = pick(c.rng, audiences[k])

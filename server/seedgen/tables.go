@@ -1,5 +1,7 @@
 package seedgen
 
+import "github.com/yizhan/yizhan/server/station"
+
 // This file holds the hand-written tables the generator draws from. Facts
 // (populations, dialling codes, city centres) are approximate public values;
 // everything else (mixes, odds, name parts) is a judgement call chosen to make
@@ -34,49 +36,16 @@ var cities = []cityInfo{
 	{"211400", "葫芦岛市", "葫芦岛", 243, "0429", 120840000, 40710000},
 }
 
-// Kind is a station kind; its String is the code used in the CSV.
-type Kind int
-
-// The five station kinds of the data model.
-const (
-	CaringStation Kind = iota
-	DriverHome
-	UnionStation
-	CommunityCenter
-	Other
-	numKinds
-)
-
-var kindCodes = [numKinds]string{"caring_station", "driver_home", "union_station", "community_center", "other"}
+// numKinds sizes the per-kind tables below; station.OtherKind is the last kind.
+const numKinds = int(station.OtherKind) + 1
 
 // kindMix is the share of each kind in every city, in percent.
-var kindMix = [numKinds]int{55, 15, 15, 12, 3}
-
-func (k Kind) String() string { return kindCodes[k] }
-
-// Amenities is the fixed vocabulary in its canonical order; the CSV lists a
-// station's amenities in this order, joined with ";".
-var Amenities = []struct{ Code, Label string }{
-	{"drinking_water", "饮用水"},
-	{"hot_water", "热水"},
-	{"phone_charging", "手机充电"},
-	{"ebike_charging", "电动车充电"},
-	{"battery_swap", "换电柜"},
-	{"heating", "取暖"},
-	{"air_conditioning", "空调"},
-	{"seating", "休息座椅"},
-	{"toilet", "卫生间"},
-	{"microwave", "微波炉"},
-	{"first_aid", "急救药箱"},
-	{"wifi", "无线网络"},
-	{"truck_parking", "货车停车"},
-	{"shower", "淋浴"},
-	{"laundry", "洗衣"},
-	{"meals", "餐饮"},
-	{"lodging", "住宿"},
+var kindMix = [numKinds]int{
+	station.CaringStation: 55, station.DriverHome: 15, station.UnionStation: 15,
+	station.CommunityCenter: 12, station.OtherKind: 3,
 }
 
-// amenityOdds gives, per amenity (same order as Amenities), the chance in
+// amenityOdds gives, per amenity of the station package's vocabulary, the chance in
 // per mille that a station of each kind has it, for stations in urban
 // districts (区) and elsewhere. Riders' e-bike charging and battery swap
 // cabinets are an urban thing; truck parking, showers, laundry, meals and
@@ -84,24 +53,24 @@ var Amenities = []struct{ Code, Label string }{
 //
 // Each row is {urban odds, elsewhere odds}, each by kind in the order
 // caring, driver, union, community, other.
-var amenityOdds = [][2][numKinds]int{
-	{{960, 960, 950, 950, 850}, {940, 960, 930, 930, 820}}, // drinking_water
-	{{920, 960, 910, 860, 700}, {900, 950, 890, 830, 650}}, // hot_water
-	{{930, 920, 910, 860, 760}, {880, 900, 860, 800, 700}}, // phone_charging
-	{{480, 100, 320, 260, 220}, {140, 60, 120, 90, 80}},    // ebike_charging
-	{{220, 20, 90, 50, 60}, {30, 10, 20, 10, 10}},          // battery_swap
-	{{920, 950, 920, 930, 800}, {900, 950, 910, 920, 780}}, // heating
-	{{680, 820, 660, 620, 500}, {520, 780, 520, 480, 400}}, // air_conditioning
-	{{960, 950, 950, 950, 900}, {950, 950, 940, 940, 880}}, // seating
-	{{700, 960, 760, 860, 600}, {620, 950, 700, 820, 550}}, // toilet
-	{{660, 820, 700, 560, 400}, {560, 800, 620, 480, 350}}, // microwave
-	{{760, 860, 800, 760, 560}, {700, 840, 760, 720, 500}}, // first_aid
-	{{640, 900, 660, 720, 500}, {480, 860, 540, 600, 400}}, // wifi
-	{{10, 970, 20, 10, 30}, {20, 980, 30, 20, 40}},         // truck_parking
-	{{20, 760, 50, 20, 30}, {10, 720, 30, 10, 20}},         // shower
-	{{10, 600, 30, 20, 20}, {5, 580, 20, 10, 10}},          // laundry
-	{{30, 720, 50, 30, 50}, {20, 700, 40, 20, 40}},         // meals
-	{{0, 450, 10, 0, 20}, {0, 480, 5, 0, 10}},              // lodging
+var amenityOdds = [...][2][numKinds]int{
+	station.DrinkingWater:   {{960, 960, 950, 950, 850}, {940, 960, 930, 930, 820}},
+	station.HotWater:        {{920, 960, 910, 860, 700}, {900, 950, 890, 830, 650}},
+	station.PhoneCharging:   {{930, 920, 910, 860, 760}, {880, 900, 860, 800, 700}},
+	station.EbikeCharging:   {{480, 100, 320, 260, 220}, {140, 60, 120, 90, 80}},
+	station.BatterySwap:     {{220, 20, 90, 50, 60}, {30, 10, 20, 10, 10}},
+	station.Heating:         {{920, 950, 920, 930, 800}, {900, 950, 910, 920, 780}},
+	station.AirConditioning: {{680, 820, 660, 620, 500}, {520, 780, 520, 480, 400}},
+	station.Seating:         {{960, 950, 950, 950, 900}, {950, 950, 940, 940, 880}},
+	station.Toilet:          {{700, 960, 760, 860, 600}, {620, 950, 700, 820, 550}},
+	station.Microwave:       {{660, 820, 700, 560, 400}, {560, 800, 620, 480, 350}},
+	station.FirstAid:        {{760, 860, 800, 760, 560}, {700, 840, 760, 720, 500}},
+	station.Wifi:            {{640, 900, 660, 720, 500}, {480, 860, 540, 600, 400}},
+	station.TruckParking:    {{10, 970, 20, 10, 30}, {20, 980, 30, 20, 40}},
+	station.Shower:          {{20, 760, 50, 20, 30}, {10, 720, 30, 10, 20}},
+	station.Laundry:         {{10, 600, 30, 20, 20}, {5, 580, 20, 10, 10}},
+	station.Meals:           {{30, 720, 50, 30, 50}, {20, 700, 40, 20, 40}},
+	station.Lodging:         {{0, 450, 10, 0, 20}, {0, 480, 5, 0, 10}},
 }
 
 // weighted is one choice with an integer weight.
@@ -114,42 +83,42 @@ type weighted[T any] struct {
 // value means "unknown". 司机之家 are nearly always 24/7; government-run
 // centres keep office hours, often with a lunch break and holidays off.
 var openingHours = [numKinds][]weighted[string]{
-	CaringStation: {
+	station.CaringStation: {
 		{18, "Mo-Su 08:00-20:00"}, {16, "Mo-Fr 08:30-17:30"}, {10, "24/7"},
 		{10, "Mo-Fr 08:30-11:30,13:30-17:00"}, {10, "Nov-Mar 08:30-16:30; Apr-Oct 08:00-18:00"},
 		{8, "Mo-Fr 09:00-17:00; PH off"}, {8, "Mo-Sa 08:00-18:00"}, {5, "Mo-Su 07:00-19:00"},
 		{4, "Mo-Fr 08:00-18:00; Sa,Su 09:00-16:00"}, {2, "Mo-Su 18:00-02:00"}, {1, "Sa,Su 09:00-16:00"},
 		{3, ""},
 	},
-	DriverHome: {
+	station.DriverHome: {
 		{76, "24/7"}, {8, "Mo-Su 06:00-22:00"}, {5, "Mo-Su 05:00-23:00"},
 		{3, "Mo-Su 22:00-06:00"}, {3, "Mo-Su 18:00-02:00"}, {1, "Nov-Mar 07:00-19:00; Apr-Oct 06:00-21:00"},
 		{4, ""},
 	},
-	UnionStation: {
+	station.UnionStation: {
 		{20, "Mo-Fr 08:30-17:30"}, {14, "Mo-Su 08:00-20:00"}, {14, "Mo-Fr 08:30-11:30,13:30-17:00"},
 		{12, "Mo-Fr 09:00-17:00; PH off"}, {10, "Nov-Mar 08:30-16:30; Apr-Oct 08:00-18:00"},
 		{8, "24/7"}, {6, "Mo-Fr 08:00-17:00; Sa 09:00-12:00"}, {4, "Sa,Su 09:00-16:00"},
 		{2, "Mo-Su 22:00-06:00"}, {4, ""},
 	},
-	CommunityCenter: {
+	station.CommunityCenter: {
 		{28, "Mo-Fr 08:30-17:00"}, {22, "Mo-Fr 08:30-11:30,13:30-17:00"},
 		{16, "Nov-Mar 08:30-16:30; Apr-Oct 08:00-18:00"}, {14, "Mo-Fr 09:00-17:00; PH off"},
 		{8, "Mo-Fr 08:30-17:30; Sa,Su 09:00-16:00"}, {5, "Mo-Su 08:00-20:00"}, {7, ""},
 	},
-	Other: {
+	station.OtherKind: {
 		{25, "Mo-Su 08:00-20:00"}, {15, "Sa,Su 09:00-16:00"}, {15, "24/7"}, {15, "Mo-Fr 09:00-17:00; PH off"},
 		{10, "Mo-Su 18:00-02:00"}, {10, "Nov-Mar 08:30-16:30; Apr-Oct 08:00-18:00"}, {10, ""},
 	},
 }
 
 // audiences per kind: who a station says it serves.
-var audiences = [numKinds][]weighted[string]{
-	CaringStation:   {{70, "everyone"}, {30, "couriers_and_drivers"}},
-	DriverHome:      {{82, "drivers"}, {18, "couriers_and_drivers"}},
-	UnionStation:    {{60, "everyone"}, {40, "couriers_and_drivers"}},
-	CommunityCenter: {{95, "everyone"}, {5, "couriers_and_drivers"}},
-	Other:           {{80, "everyone"}, {20, "couriers_and_drivers"}},
+var audiences = [numKinds][]weighted[station.Audience]{
+	station.CaringStation:   {{70, station.Everyone}, {30, station.CouriersAndDrivers}},
+	station.DriverHome:      {{82, station.Drivers}, {18, station.CouriersAndDrivers}},
+	station.UnionStation:    {{60, station.Everyone}, {40, station.CouriersAndDrivers}},
+	station.CommunityCenter: {{95, station.Everyone}, {5, station.CouriersAndDrivers}},
+	station.OtherKind:       {{80, station.Everyone}, {20, station.CouriersAndDrivers}},
 }
 
 // Status shares, in per mille: about 2% temporarily closed, 0.5% closed.
