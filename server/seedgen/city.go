@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/yizhan/yizhan/server/station"
 )
@@ -76,25 +77,20 @@ func (c *cityGen) run() []Station {
 	// Shuffle so that serial numbers do not reveal how a station was placed,
 	// then group by district (stable, so the shuffle order is the serial order).
 	c.rng.Shuffle(len(c.out), func(i, j int) { c.out[i], c.out[j] = c.out[j], c.out[i] })
-	slices.SortStableFunc(c.out, func(a, b Station) int {
-		switch {
-		case a.District.Adcode < b.District.Adcode:
-			return -1
-		case a.District.Adcode > b.District.Adcode:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(c.out, func(a, b Station) int { return strings.Compare(a.District.Adcode, b.District.Adcode) })
 	return c.out
 }
 
-func (c *cityGen) kind() station.Kind {
+// kindWeights is kindMix in the form pick takes.
+var kindWeights = func() []weighted[station.Kind] {
 	ws := make([]weighted[station.Kind], numKinds)
 	for k, w := range kindMix {
 		ws[k] = weighted[station.Kind]{w, station.Kind(k)}
 	}
-	return pick(c.rng, ws)
-}
+	return ws
+}()
+
+func (c *cityGen) kind() station.Kind { return pick(c.rng, kindWeights) }
 
 // districtWeight says how much a district attracts stations of kind k.
 // With no population per district, the township-level units stand in for
@@ -106,7 +102,7 @@ func districtWeight(k station.Kind, d *District) int {
 		switch k {
 		case station.CommunityCenter:
 			for _, name := range s.Communities {
-				if len(name) > len("社区") && name[len(name)-len("社区"):] == "社区" {
+				if strings.HasSuffix(name, "社区") {
 					w += 4
 				} else {
 					w++

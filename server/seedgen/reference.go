@@ -263,22 +263,15 @@ func gridArea(poly orb.Polygon) int64 {
 func grid(v float64) int64 { return int64(math.Round(v * 1024)) }
 
 // Contains reports whether pt lies in the district (any polygon, holes
-// excluded).
+// excluded). Points within about a centimetre of a boundary count as
+// outside (see ringIndex).
 func (d *District) Contains(pt orb.Point) bool {
-	return d.partIndex(pt) >= 0
-}
-
-// partIndex returns which polygon of the district holds pt: 0 for the
-// largest polygon (the mainland or main island), 1.. for smaller ones
-// (islands), -1 if none. Points within about a centimetre of a boundary
-// count as outside (see ringIndex).
-func (d *District) partIndex(pt orb.Point) int {
 	for i := range d.parts {
 		if d.parts[i].contains(pt) {
-			return i
+			return true
 		}
 	}
-	return -1
+	return false
 }
 
 // contains is the fast indexed test. Because it refuses points within a
