@@ -1,8 +1,11 @@
 package api
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/labstack/echo/v4"
 )
 
 // etagMatches implements If-None-Match: a list of entity tags or "*"; weak tags compare by their
@@ -36,4 +39,17 @@ func acceptsGzip(header string) bool {
 		return q > 0
 	}
 	return false
+}
+
+var geoJSONType = []string{"application/geo+json"}
+
+// writeGeoJSON sends a GeoJSON body with its Content-Length, so net/http writes it in one piece rather
+// than switching to chunked encoding for anything over 2 KB.
+func writeGeoJSON(c echo.Context, body []byte) error {
+	h := c.Response().Header()
+	h["Content-Type"] = geoJSONType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := c.Response().Write(body)
+	return err
 }

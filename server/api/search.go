@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -113,9 +112,9 @@ func (s *server) search(c echo.Context) error {
 			st := &snap.Stations[m.i]
 			d = codec.Dynamic{HasDistance: true, DistanceM: m.d, BearingDeg: spatial.BearingDeg(center, orb.Point{st.Lon, st.Lat})}
 		}
-		b = snap.AppendFeature(b, m.i, crs, d)
+		b = snap.AppendSummary(b, m.i, crs, d)
 	}
 	b = append(b, "]}"...)
 	sc.body = b
-	return c.Blob(http.StatusOK, geoJSON, b)
+	return writeGeoJSON(c, b)
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-const geoJSON = "application/geo+json"
 
 // Limits of the public queries (api.md).
 const (
@@ -106,16 +105,15 @@ func (s *server) nearby(c echo.Context) error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		st := &snap.Stations[h.Index]
-		b = snap.AppendFeature(b, h.Index, crs, codec.Dynamic{
+		b = snap.AppendSummary(b, h.Index, crs, codec.Dynamic{
 			HasDistance: true,
 			DistanceM:   h.DistanceM,
-			BearingDeg:  spatial.BearingDeg(center, orb.Point{st.Lon, st.Lat}),
+			BearingDeg:  spatial.BearingDeg(center, snap.Position(h.Index)),
 		})
 	}
 	b = append(b, "]}"...)
 	sc.body = b
-	return c.Blob(http.StatusOK, geoJSON, b)
+	return writeGeoJSON(c, b)
 }
 
 // GET /api/v1/stations?bbox=minLon,minLat,maxLon,maxLat
@@ -182,11 +180,11 @@ func (s *server) stationsInBBox(c echo.Context) error {
 		if n > 0 {
 			b = append(b, ',')
 		}
-		b = snap.AppendFeature(b, i, crs, codec.Dynamic{})
+		b = snap.AppendSummary(b, i, crs, codec.Dynamic{})
 	}
 	b = append(b, "]}"...)
 	sc.body = b
-	return c.Blob(http.StatusOK, geoJSON, b)
+	return writeGeoJSON(c, b)
 }
 
 // bbox reads bbox=minLon,minLat,maxLon,maxLat (in the request CRS).
@@ -257,7 +255,7 @@ func (s *server) stationByID(c echo.Context) error {
 	sc := getScratch()
 	defer putScratch(sc)
 	sc.body = snap.AppendFeature(sc.body[:0], i, crs, codec.Dynamic{})
-	return c.Blob(http.StatusOK, geoJSON, sc.body)
+	return writeGeoJSON(c, sc.body)
 }
 
 // GET /api/v1/stations.geojson: the whole dataset for offline use.
@@ -281,7 +279,7 @@ func (s *server) dataset(c echo.Context) error {
 	}
 	if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
 		h.Set(echo.HeaderContentEncoding, "gzip")
-		return c.Blob(http.StatusOK, geoJSON, d.Gzip)
+		return writeGeoJSON(c, d.Gzip)
 	}
-	return c.Blob(http.StatusOK, geoJSON, d.JSON)
+	return writeGeoJSON(c, d.JSON)
 }

@@ -42,9 +42,9 @@ type Snapshot struct {
 	byID    map[string]int
 	spatial *spatial.Index
 	text    *textsearch.Index
-	ids     [][]byte // JSON of each feature id
-	coords  [][]byte // "lon,lat" of each station in WGS-84
-	props   [][]byte // JSON members of each station's static properties
+	hot     []byte     // per station: id JSON, "lon,lat", codec.Summary; in Z-order
+	cold    []byte     // per station: codec.Details; in id order
+	render  []rendered // per station (by position): where its JSON is
 
 	datasets [3]lazyDataset // per spatial.CRS
 }
@@ -61,9 +61,7 @@ func Build(version int64, stations []station.Station) *Snapshot {
 		Version:  version,
 		Stations: stations,
 		byID:     make(map[string]int, len(stations)),
-		ids:      make([][]byte, len(stations)),
-		coords:   make([][]byte, len(stations)),
-		props:    make([][]byte, len(stations)),
+		render:   make([]rendered, len(stations)),
 	}
 	items := make([]spatial.Item, len(stations))
 	docs := make([]string, len(stations))
@@ -85,34 +83,47 @@ func Build(version int64, stations []station.Station) *Snapshot {
 	return s
 }
 
-// renderFeatures pre-renders every station's id and properties into one arena, laid out along a
-// Z-order curve: the stations of one nearest query then sit close together in memory, and copying
-// their JSON costs a few cache misses instead of one per line of every feature (measured: the copy
-// from a scattered layout was half of a nearby request's time).
+// rendered locates one station's pre-rendered JSON; with the coordinates at hand, a list answer
+// touches one small record per station plus its bytes in the hot arena.
+type rendered struct {
+	lon, lat                 float64
+	id, coords, summary, end uint32 // offsets into hot
+	details, detailsEnd      uint32 // offsets into cold
+}
+
+// renderFeatures pre-renders every station's JSON. What list answers send (id, coordinates, summary)
+// goes into one arena laid out along a Z-order curve: the stations of one nearest query then sit close
+// together in memory, and copying their JSON costs a few cache misses rather than one per line of every
+// feature (measured: with a scattered layout the copy was half of a nearby request's time). Details,
+// needed only for single stations and the offline dataset, live apart in id order.
 func (s *Snapshot) renderFeatures() {
-	order := make([]int, len(s.Stations))
-	keys := make([]uint64, len(s.Stations))
+	n := len(s.Stations)
+	order := make([]int, n)
+	keys := make([]uint64, n)
 	for i := range order {
 		order[i] = i
 		keys[i] = zorder(s.Stations[i].Lon, s.Stations[i].Lat)
 	}
 	sort.Slice(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
-	arena := make([]byte, 0, 700*len(s.Stations))
-	bounds := make([][4]int, len(s.Stations)) // starts of id, coords, props; end
+	s.hot = make([]byte, 0, 400*n)
 	for _, i := range order {
 		st := &s.Stations[i]
-		bounds[i][0] = len(arena)
-		arena = append(arena, codec.FeatureID(st)...)
-		bounds[i][1] = len(arena)
-		arena = codec.AppendCoords(arena, st.Lon, st.Lat)
-		bounds[i][2] = len(arena)
-		arena = append(arena, codec.Properties(st)...)
-		bounds[i][3] = len(arena)
+		r := &s.render[i]
+		r.lon, r.lat = st.Lon, st.Lat
+		r.id = uint32(len(s.hot))
+		s.hot = append(s.hot, codec.FeatureID(st)...)
+		r.coords = uint32(len(s.hot))
+		s.hot = codec.AppendCoords(s.hot, st.Lon, st.Lat)
+		r.summary = uint32(len(s.hot))
+		s.hot = append(s.hot, codec.Summary(st)...)
+		r.end = uint32(len(s.hot))
 	}
-	for i, b := range bounds { // slice only now: appending may have moved the arena
-		s.ids[i] = arena[b[0]:b[1]:b[1]]
-		s.coords[i] = arena[b[1]:b[2]:b[2]]
-		s.props[i] = arena[b[2]:b[3]:b[3]]
+	s.cold = make([]byte, 0, 250*n)
+	for i := range s.Stations {
+		r := &s.render[i]
+		r.details = uint32(len(s.cold))
+		s.cold = append(s.cold, codec.Details(&s.Stations[i])...)
+		r.detailsEnd = uint32(len(s.cold))
 	}
 }
 
@@ -183,16 +194,33 @@ func (s *Snapshot) NameContains(i int, text string) bool {
 	return bytes.Contains([]byte(textsearch.Normalize(s.Stations[i].Name)), []byte(textsearch.Normalize(text)))
 }
 
-// AppendFeature appends station i as a GeoJSON Feature with coordinates in crs.
+// Position returns the WGS-84 position of station i (cheaper than reaching into Stations).
+func (s *Snapshot) Position(i int) orb.Point { return orb.Point{s.render[i].lon, s.render[i].lat} }
+
+// AppendSummary appends station i as a GeoJSON Feature with the summary properties of list answers,
+// coordinates in crs.
+func (s *Snapshot) AppendSummary(b []byte, i int, crs spatial.CRS, d codec.Dynamic) []byte {
+	return s.appendFeature(b, i, crs, d, false)
+}
+
+// AppendFeature appends station i as a GeoJSON Feature with every property, coordinates in crs.
 func (s *Snapshot) AppendFeature(b []byte, i int, crs spatial.CRS, d codec.Dynamic) []byte {
-	coords := s.coords[i]
+	return s.appendFeature(b, i, crs, d, true)
+}
+
+func (s *Snapshot) appendFeature(b []byte, i int, crs spatial.CRS, d codec.Dynamic, full bool) []byte {
+	r := &s.render[i]
+	coords := s.hot[r.coords:r.summary]
 	if crs != spatial.WGS84 {
-		st := &s.Stations[i]
-		p := spatial.FromWGS84(crs, orb.Point{st.Lon, st.Lat})
+		p := spatial.FromWGS84(crs, orb.Point{r.lon, r.lat})
 		var buf [64]byte
 		coords = codec.AppendCoords(buf[:0], p[0], p[1])
 	}
-	return codec.AppendFeature(b, s.ids[i], coords, d, s.props[i])
+	var details []byte
+	if full {
+		details = s.cold[r.details:r.detailsEnd]
+	}
+	return codec.AppendFeature(b, s.hot[r.id:r.coords], coords, d, s.hot[r.summary:r.end], details)
 }
 
 // Dataset is the whole offline dataset in one CRS: every station that is not closed, as a

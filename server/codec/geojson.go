@@ -20,22 +20,18 @@ func appendString(dst []byte, s string) []byte {
 // FeatureID returns the JSON of a station's Feature id (a quoted string), ready to splice.
 func FeatureID(st *station.Station) []byte { return appendString(nil, st.ID) }
 
-// Properties returns the JSON members (without braces) of a station's static properties: everything
-// but the per-request distance, bearing and open-now values. Empty optional values are null.
-func Properties(st *station.Station) []byte {
-	b := make([]byte, 0, 512)
+// Summary returns the JSON members (without braces) of the properties that list answers (nearby,
+// bbox, search) carry: what a list of stations shows. Details returns the rest; a full station is
+// Summary, a comma, then Details. Per-request members (distance, bearing, open now) come from Dynamic.
+// Empty optional values are null.
+func Summary(st *station.Station) []byte {
+	b := make([]byte, 0, 384)
 	b = append(b, `"name":`...)
 	b = appendString(b, st.Name)
 	b = append(b, `,"kind":`...)
 	b = appendString(b, st.Kind.String())
 	b = append(b, `,"address":`...)
 	b = appendString(b, st.Address)
-	b = append(b, `,"city":`...)
-	b = appendString(b, st.City)
-	b = append(b, `,"district":`...)
-	b = appendString(b, st.District)
-	b = append(b, `,"adcode":`...)
-	b = appendString(b, st.Adcode)
 	b = append(b, `,"amenities":[`...)
 	for i, a := range st.Amenities.List() {
 		if i > 0 {
@@ -49,19 +45,29 @@ func Properties(st *station.Station) []byte {
 	b = appendString(b, st.Status.String())
 	b = append(b, `,"status_note":`...)
 	b = appendOptional(b, st.StatusNote)
+	b = append(b, `,"version":`...)
+	return strconv.AppendInt(b, st.Version, 10)
+}
+
+// Details returns the JSON members of the properties that only a full station carries.
+func Details(st *station.Station) []byte {
+	b := make([]byte, 0, 256)
+	b = append(b, `"city":`...)
+	b = appendString(b, st.City)
+	b = append(b, `,"district":`...)
+	b = appendString(b, st.District)
+	b = append(b, `,"adcode":`...)
+	b = appendString(b, st.Adcode)
 	b = append(b, `,"audience":`...)
 	b = appendString(b, st.Audience.String())
 	b = append(b, `,"phone":`...)
 	b = appendOptional(b, st.Phone)
 	b = append(b, `,"operator":`...)
 	b = appendOptional(b, st.Operator)
-	b = append(b, `,"version":`...)
-	b = strconv.AppendInt(b, st.Version, 10)
 	b = append(b, `,"updated_at":`...)
 	b = appendTime(b, st.UpdatedAt)
 	b = append(b, `,"verified_at":`...)
-	b = appendTime(b, st.VerifiedAt)
-	return b
+	return appendTime(b, st.VerifiedAt)
 }
 
 func appendOptional(b []byte, s string) []byte {
@@ -107,9 +113,9 @@ type Dynamic struct {
 	OpenNow     int8 // -1 closed, 0 unknown, 1 open
 }
 
-// AppendFeature appends one GeoJSON Feature: id and props come from FeatureID and Properties, coords
-// from AppendCoords in the response CRS.
-func AppendFeature(b []byte, id, coords []byte, d Dynamic, props []byte) []byte {
+// AppendFeature appends one GeoJSON Feature: id from FeatureID, coords from AppendCoords in the
+// response CRS, summary from Summary and details from Details (nil for a list answer's summary).
+func AppendFeature(b []byte, id, coords []byte, d Dynamic, summary, details []byte) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
 	b = append(b, id...)
 	b = append(b, `,"geometry":{"type":"Point","coordinates":[`...)
@@ -132,7 +138,11 @@ func AppendFeature(b []byte, id, coords []byte, d Dynamic, props []byte) []byte 
 	default:
 		b = append(b, `"open_now":null,`...)
 	}
-	b = append(b, props...)
+	b = append(b, summary...)
+	if details != nil {
+		b = append(b, ',')
+		b = append(b, details...)
+	}
 	return append(b, "}}"...)
 }
 
@@ -145,7 +155,7 @@ func WriteGeoJSON(w io.Writer, stations []station.Station) error {
 			b = append(b, ",\n"...)
 		}
 		st := &stations[i]
-		b = AppendFeature(b, FeatureID(st), AppendCoords(nil, st.Lon, st.Lat), Dynamic{}, Properties(st))
+		b = AppendFeature(b, FeatureID(st), AppendCoords(nil, st.Lon, st.Lat), Dynamic{}, Summary(st), Details(st))
 		if len(b) > 48<<10 {
 			if _, err := w.Write(b); err != nil {
 				return err
