@@ -14,7 +14,6 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-
 // Limits of the public queries (api.md).
 const (
 	defaultNearbyLimit, maxNearbyLimit = 20, 100

@@ -73,9 +73,13 @@ func Build(version int64, stations []station.Station) *Snapshot {
 		docs[i] = st.Name + "\x00" + st.Address
 		cities[st.City]++
 	}
+	// The three structures are independent: build them on all cores.
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); s.text = textsearch.New(docs) }()
+	go func() { defer wg.Done(); s.spatial = spatial.NewIndex(items) }()
 	s.renderFeatures()
-	s.spatial = spatial.NewIndex(items)
-	s.text = textsearch.New(docs)
+	wg.Wait()
 	for name, n := range cities {
 		s.Cities = append(s.Cities, CityCount{name, n})
 	}

@@ -3,6 +3,7 @@
 package codec
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -40,12 +41,11 @@ const maxRowErrors = 1000
 // converted to WGS-84, and for another CRS the original text is kept. It returns every station, or
 // RowErrors listing every bad row and nothing else.
 func ReadCSV(r io.Reader, crs spatial.CRS) ([]station.Station, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\uFEFF")) {
+		br.Discard(3)
 	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	cr := csv.NewReader(bytes.NewReader(data))
+	cr := csv.NewReader(br)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err == io.EOF {

@@ -2,6 +2,7 @@ package codec_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -103,6 +104,20 @@ func TestReadCSVErrors(t *testing.T) {
 	for _, src := range []string{"", "name,kind\n好,other\n", "id,name,kind,lon,lat\n\"A-1,好\n"} {
 		if _, err := codec.ReadCSV(strings.NewReader(src), spatial.WGS84); !errors.As(err, &rows) {
 			t.Errorf("%q: err %v, want row errors", src, err)
+		}
+	}
+}
+
+// appendString must escape exactly like encoding/json (which the rest of the API uses).
+func TestJSONStringsMatchEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "南湖街道爱心驿站", `a"b\c`, "<script>&</script>", "tab\tnl\ncr\r\x00\x1f\x7f",
+		"\u2028\u2029", "bad\xffutf8\xc3", "emoji 🚚", "'single'"} {
+		st := station.Station{Name: s}
+		want, _ := json.Marshal(s)
+		got := codec.Summary(&st)
+		prefix := `"name":` + string(want) + `,`
+		if !strings.HasPrefix(string(got), prefix) {
+			t.Errorf("%q: got %s, want prefix %s", s, got, prefix)
 		}
 	}
 }

@@ -108,7 +108,8 @@ var errDryRun = errors.New("dry run")
 
 // Upsert writes stations keyed by id in one transaction: new ids are inserted with version 1, rows whose
 // data differ are updated with version+1, identical rows are left alone. The data version is bumped
-// only when something changed. Either every row is written or none is.
+// only when something changed. Either every row is written or none is. On success the Version and
+// UpdatedAt of each written element of stations are set to what was stored.
 func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.Time, opt UpsertOptions) (UpsertResult, error) {
 	var res UpsertResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -153,6 +154,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 		}
 		defer upd.Close()
 		stamp := now.UTC().Format(timeLayout)
+		stampTime, _ := time.Parse(timeLayout, stamp) // exactly what LoadAll will read back
 		for i := range stations {
 			st := &stations[i]
 			old, found := existing[st.ID]
@@ -164,6 +166,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 					formatTime(st.VerifiedAt)); err != nil {
 					return fmt.Errorf("insert %s: %w", st.ID, err)
 				}
+				st.Version, st.UpdatedAt = 1, stampTime
 				existing[st.ID] = *st // a repeated id later in the same batch updates this row
 				res.Created++
 			case sameData(&old, st):
@@ -175,6 +178,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 					formatTime(st.VerifiedAt), st.ID); err != nil {
 					return fmt.Errorf("update %s: %w", st.ID, err)
 				}
+				st.Version, st.UpdatedAt = old.Version+1, stampTime
 				res.Updated++
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sort"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -48,11 +49,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, listening f
 		return err
 	}
 	defer db.Close()
-	if err := seedIfEmpty(ctx, db, cfg.Seed, log); err != nil {
+	log.Debug("database open", "elapsed_ms", time.Since(start).Milliseconds())
+	var cat catalog.Catalog
+	seeded, err := seedIfEmpty(ctx, db, cfg.Seed, log)
+	if err != nil {
 		return err
 	}
-	var cat catalog.Catalog
-	if err := refresh(ctx, db, &cat, log); err != nil {
+	if seeded != nil {
+		cat.Swap(seeded)
+	} else if err := refresh(ctx, db, &cat, log); err != nil {
 		return err
 	}
 	snap := cat.Current()
@@ -100,44 +105,52 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, listening f
 }
 
 // seedIfEmpty loads the seed file into an empty database in one transaction. The emptiness check runs
-// inside that transaction, so concurrent first starts cannot load it twice.
-func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, log *slog.Logger) error {
+// inside that transaction, so concurrent first starts cannot load it twice. When it seeded, it returns
+// the snapshot of what it wrote (the whole database), which spares reading it all back.
+func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, log *slog.Logger) (*catalog.Snapshot, error) {
 	if path == "" {
-		return nil
+		return nil, nil
 	}
 	v, err := db.DataVersion(ctx)
 	if err != nil || v > 0 {
-		return err
+		return nil, err
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		log.Warn("seed file not found; starting with an empty database", "seed", path)
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	stations, err := codec.ReadCSV(f, spatial.WGS84)
 	if err != nil {
-		return fmt.Errorf("seed %s: %w", path, err)
+		return nil, fmt.Errorf("seed %s: %w", path, err)
 	}
 	res, err := db.Upsert(ctx, stations, time.Now(), sqlite.UpsertOptions{OnlyIfEmpty: true})
 	if err != nil {
-		return fmt.Errorf("seed %s: %w", path, err)
+		return nil, fmt.Errorf("seed %s: %w", path, err)
+	}
+	if res.Created == 0 { // another process seeded first
+		return nil, nil
 	}
 	log.Info("seeded", "seed", path, "created", res.Created, "data_version", res.DataVersion)
-	return nil
+	sort.Slice(stations, func(i, j int) bool { return stations[i].ID < stations[j].ID })
+	return catalog.Build(res.DataVersion, stations), nil
 }
 
 // refresh loads every station from the database into a new snapshot and swaps it in.
 func refresh(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, log *slog.Logger) error {
+	start := time.Now()
 	version, stations, err := db.LoadAll(ctx)
 	if err != nil {
 		return err
 	}
+	loaded := time.Since(start)
 	cat.Swap(catalog.Build(version, stations))
-	log.Debug("snapshot loaded", "data_version", version, "stations", len(stations))
+	log.Debug("snapshot loaded", "data_version", version, "stations", len(stations),
+		"load_ms", loaded.Milliseconds(), "build_ms", (time.Since(start) - loaded).Milliseconds())
 	return nil
 }
 
