@@ -100,6 +100,7 @@ func (s *server) nearby(c echo.Context) error {
 		b = append(b, `,"outside_service_area":true`...)
 	}
 	b = append(b, `},"features":[`...)
+	compass := spatial.NewCompass(center)
 	for i, h := range sc.hits {
 		if i > 0 {
 			b = append(b, ',')
@@ -107,7 +108,7 @@ func (s *server) nearby(c echo.Context) error {
 		b = snap.AppendSummary(b, h.Index, crs, codec.Dynamic{
 			HasDistance: true,
 			DistanceM:   h.DistanceM,
-			BearingDeg:  spatial.BearingDeg(center, snap.Position(h.Index)),
+			BearingDeg:  compass.To(snap.Vector(h.Index)),
 		})
 	}
 	b = append(b, "]}"...)

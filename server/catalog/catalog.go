@@ -6,9 +6,11 @@ package catalog
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -39,12 +41,13 @@ type Snapshot struct {
 	Stations []station.Station // sorted by id; position = tie-breaker in nearest search
 	Cities   []CityCount
 
-	byID    map[string]int
-	spatial *spatial.Index
-	text    *textsearch.Index
-	hot     []byte     // per station: id JSON, "lon,lat", codec.Summary; in Z-order
-	cold    []byte     // per station: codec.Details; in id order
-	render  []rendered // per station (by position): where its JSON is
+	byID      map[string]int
+	spatial   *spatial.Index
+	text      *textsearch.Index
+	textReady chan struct{} // closed once text is built
+	hot       []byte        // per station: id JSON, "lon,lat", codec.Summary; in Z-order
+	cold      []byte        // per station: codec.Details; in id order
+	render    []rendered    // per station (by position): where its JSON is
 
 	datasets [3]lazyDataset // per spatial.CRS
 }
@@ -73,12 +76,15 @@ func Build(version int64, stations []station.Station) *Snapshot {
 		docs[i] = st.Name + "\x00" + st.Address
 		cities[st.City]++
 	}
-	// The three structures are independent: build them on all cores.
+	// The structures are independent: build them on all cores. Text search is not needed to start
+	// serving; it finishes in the background and Search waits for it.
+	s.textReady = make(chan struct{})
+	go func() { s.text = textsearch.New(docs); close(s.textReady) }()
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); s.text = textsearch.New(docs) }()
 	go func() { defer wg.Done(); s.spatial = spatial.NewIndex(items) }()
-	s.renderFeatures()
+	go func() { defer wg.Done(); s.renderDetails() }()
+	s.renderSummaries()
 	wg.Wait()
 	for name, n := range cities {
 		s.Cities = append(s.Cities, CityCount{name, n})
@@ -91,42 +97,49 @@ func Build(version int64, stations []station.Station) *Snapshot {
 // touches one small record per station plus its bytes in the hot arena.
 type rendered struct {
 	lon, lat                 float64
+	vector                   spatial.Vector // for bearings
 	id, coords, summary, end uint32 // offsets into hot
 	details, detailsEnd      uint32 // offsets into cold
 }
 
-// renderFeatures pre-renders every station's JSON. What list answers send (id, coordinates, summary)
-// goes into one arena laid out along a Z-order curve: the stations of one nearest query then sit close
-// together in memory, and copying their JSON costs a few cache misses rather than one per line of every
-// feature (measured: with a scattered layout the copy was half of a nearby request's time). Details,
-// needed only for single stations and the offline dataset, live apart in id order.
-func (s *Snapshot) renderFeatures() {
+// renderSummaries pre-renders what list answers send (id, coordinates, summary) into one arena laid
+// out along a Z-order curve: the stations of one nearest query then sit close together in memory, and
+// copying their JSON costs a few cache misses rather than one per line of every feature (measured: with
+// a scattered layout the copy was half of a nearby request's time).
+func (s *Snapshot) renderSummaries() {
 	n := len(s.Stations)
-	order := make([]int, n)
-	keys := make([]uint64, n)
-	for i := range order {
-		order[i] = i
-		keys[i] = zorder(s.Stations[i].Lon, s.Stations[i].Lat)
+	type keyed struct {
+		z uint64
+		i int
 	}
-	sort.Slice(order, func(a, b int) bool { return keys[order[a]] < keys[order[b]] })
-	s.hot = make([]byte, 0, 400*n)
-	for _, i := range order {
-		st := &s.Stations[i]
-		r := &s.render[i]
+	order := make([]keyed, n)
+	for i := range order {
+		order[i] = keyed{zorder(s.Stations[i].Lon, s.Stations[i].Lat), i}
+	}
+	slices.SortFunc(order, func(a, b keyed) int { return cmp.Compare(a.z, b.z) })
+	s.hot = make([]byte, 0, 420*n)
+	for _, o := range order {
+		st := &s.Stations[o.i]
+		r := &s.render[o.i]
 		r.lon, r.lat = st.Lon, st.Lat
+		r.vector = spatial.VectorOf(orb.Point{st.Lon, st.Lat})
 		r.id = uint32(len(s.hot))
-		s.hot = append(s.hot, codec.FeatureID(st)...)
+		s.hot = codec.AppendID(s.hot, st)
 		r.coords = uint32(len(s.hot))
 		s.hot = codec.AppendCoords(s.hot, st.Lon, st.Lat)
 		r.summary = uint32(len(s.hot))
-		s.hot = append(s.hot, codec.Summary(st)...)
+		s.hot = codec.AppendSummary(s.hot, st)
 		r.end = uint32(len(s.hot))
 	}
-	s.cold = make([]byte, 0, 250*n)
+}
+
+// renderDetails pre-renders what only full stations carry, in id order, apart from the hot arena.
+func (s *Snapshot) renderDetails() {
+	s.cold = make([]byte, 0, 260*len(s.Stations))
 	for i := range s.Stations {
 		r := &s.render[i]
 		r.details = uint32(len(s.cold))
-		s.cold = append(s.cold, codec.Details(&s.Stations[i])...)
+		s.cold = codec.AppendDetails(s.cold, &s.Stations[i])
 		r.detailsEnd = uint32(len(s.cold))
 	}
 }
@@ -191,7 +204,10 @@ func (s *Snapshot) Within(b orb.Bound, q Query, limit int, dst []int) ([]int, bo
 
 // Search calls fn for each station whose name or address contains text, in id order, until fn
 // returns false.
-func (s *Snapshot) Search(text string, fn func(i int) bool) { s.text.Search(text, fn) }
+func (s *Snapshot) Search(text string, fn func(i int) bool) {
+	<-s.textReady
+	s.text.Search(text, fn)
+}
 
 // NameContains reports whether station i's name (not only its address) contains text.
 func (s *Snapshot) NameContains(i int, text string) bool {
@@ -200,6 +216,9 @@ func (s *Snapshot) NameContains(i int, text string) bool {
 
 // Position returns the WGS-84 position of station i (cheaper than reaching into Stations).
 func (s *Snapshot) Position(i int) orb.Point { return orb.Point{s.render[i].lon, s.render[i].lat} }
+
+// Vector returns station i's position as a unit vector, for spatial.Compass.
+func (s *Snapshot) Vector(i int) spatial.Vector { return s.render[i].vector }
 
 // AppendSummary appends station i as a GeoJSON Feature with the summary properties of list answers,
 // coordinates in crs.

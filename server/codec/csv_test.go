@@ -114,7 +114,7 @@ func TestJSONStringsMatchEncodingJSON(t *testing.T) {
 		"\u2028\u2029", "bad\xffutf8\xc3", "emoji 🚚", "'single'"} {
 		st := station.Station{Name: s}
 		want, _ := json.Marshal(s)
-		got := codec.Summary(&st)
+		got := codec.AppendSummary(nil, &st)
 		prefix := `"name":` + string(want) + `,`
 		if !strings.HasPrefix(string(got), prefix) {
 			t.Errorf("%q: got %s, want prefix %s", s, got, prefix)

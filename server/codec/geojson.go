@@ -60,15 +60,14 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// FeatureID returns the JSON of a station's Feature id (a quoted string), ready to splice.
-func FeatureID(st *station.Station) []byte { return appendString(nil, st.ID) }
+// AppendID appends the JSON of a station's Feature id (a quoted string).
+func AppendID(b []byte, st *station.Station) []byte { return appendString(b, st.ID) }
 
-// Summary returns the JSON members (without braces) of the properties that list answers (nearby,
-// bbox, search) carry: what a list of stations shows. Details returns the rest; a full station is
-// Summary, a comma, then Details. Per-request members (distance, bearing, open now) come from Dynamic.
-// Empty optional values are null.
-func Summary(st *station.Station) []byte {
-	b := make([]byte, 0, 384)
+// AppendSummary appends the JSON members (without braces) of the properties that list answers
+// (nearby, bbox, search) carry: what a list of stations shows. AppendDetails appends the rest; a full
+// station is the summary, a comma, then the details. Per-request members (distance, bearing, open
+// now) come from Dynamic. Empty optional values are null.
+func AppendSummary(b []byte, st *station.Station) []byte {
 	b = append(b, `"name":`...)
 	b = appendString(b, st.Name)
 	b = append(b, `,"kind":`...)
@@ -92,9 +91,8 @@ func Summary(st *station.Station) []byte {
 	return strconv.AppendInt(b, st.Version, 10)
 }
 
-// Details returns the JSON members of the properties that only a full station carries.
-func Details(st *station.Station) []byte {
-	b := make([]byte, 0, 256)
+// AppendDetails appends the JSON members of the properties that only a full station carries.
+func AppendDetails(b []byte, st *station.Station) []byte {
 	b = append(b, `"city":`...)
 	b = appendString(b, st.City)
 	b = append(b, `,"district":`...)
@@ -156,8 +154,8 @@ type Dynamic struct {
 	OpenNow     int8 // -1 closed, 0 unknown, 1 open
 }
 
-// AppendFeature appends one GeoJSON Feature: id from FeatureID, coords from AppendCoords in the
-// response CRS, summary from Summary and details from Details (nil for a list answer's summary).
+// AppendFeature appends one GeoJSON Feature: id from AppendID, coords from AppendCoords in the
+// response CRS, summary from AppendSummary and details from AppendDetails (nil for a list answer).
 func AppendFeature(b []byte, id, coords []byte, d Dynamic, summary, details []byte) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
 	b = append(b, id...)
@@ -198,7 +196,7 @@ func WriteGeoJSON(w io.Writer, stations []station.Station) error {
 			b = append(b, ",\n"...)
 		}
 		st := &stations[i]
-		b = AppendFeature(b, FeatureID(st), AppendCoords(nil, st.Lon, st.Lat), Dynamic{}, Summary(st), Details(st))
+		b = AppendFeature(b, AppendID(nil, st), AppendCoords(nil, st.Lon, st.Lat), Dynamic{}, AppendSummary(nil, st), AppendDetails(nil, st))
 		if len(b) > 48<<10 {
 			if _, err := w.Write(b); err != nil {
 				return err

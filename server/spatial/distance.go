@@ -61,15 +61,42 @@ func DistanceM(a, b orb.Point) float64 {
 }
 
 // BearingDeg is the initial great-circle bearing from one point to another in
-// degrees clockwise from north, in [0, 360). Identical points give 0.
+// degrees clockwise from north, in [0, 360). Points less than about 10 µm apart
+// (identical ones included) give 0.
 func BearingDeg(from, to orb.Point) float64 {
-	phi1, phi2 := from[1]*degToRad, to[1]*degToRad
-	dLon := (to[0] - from[0]) * degToRad
-	sinDLon, cosDLon := math.Sincos(dLon)
-	sinPhi1, cosPhi1 := math.Sincos(phi1)
-	sinPhi2, cosPhi2 := math.Sincos(phi2)
-	y := sinDLon * cosPhi2
-	x := cosPhi1*sinPhi2 - sinPhi1*cosPhi2*cosDLon
+	return NewCompass(from).To(VectorOf(to))
+}
+
+// Vector is a point on the unit sphere: precompute it for points whose bearing is
+// asked often (every station in a nearby answer).
+type Vector = vec
+
+// VectorOf maps [lon, lat] in degrees to its Vector.
+func VectorOf(p orb.Point) Vector { return unitVec(p) }
+
+// Compass gives initial bearings from one point. The bearing to v is the angle
+// between the local north and east directions at the origin and v, which is the
+// usual formula atan2(sin Δλ cos φ2, cos φ1 sin φ2 − sin φ1 cos φ2 cos Δλ) with the
+// origin's trigonometry done once and the target's done in advance.
+type Compass struct{ east, north vec }
+
+// NewCompass prepares bearings from the point from.
+func NewCompass(from orb.Point) Compass {
+	sinLon, cosLon := math.Sincos(from[0] * degToRad)
+	sinLat, cosLat := math.Sincos(from[1] * degToRad)
+	return Compass{
+		east:  vec{-sinLon, cosLon, 0},
+		north: vec{-sinLat * cosLon, -sinLat * sinLon, cosLat},
+	}
+}
+
+// To is the bearing to v in degrees clockwise from north, in [0, 360).
+func (c Compass) To(v Vector) float64 {
+	y := c.east.x*v.x + c.east.y*v.y
+	x := c.north.x*v.x + c.north.y*v.y + c.north.z*v.z
+	if x*x+y*y < 1e-24 { // v is the origin, up to rounding: no direction
+		return 0
+	}
 	deg := math.Atan2(y, x) / degToRad
 	if deg < 0 {
 		deg += 360

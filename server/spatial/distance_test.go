@@ -98,3 +98,28 @@ func TestBearingDeg(t *testing.T) {
 		t.Errorf("bearing out of range: %v", got)
 	}
 }
+
+// The compass form of the bearing agrees with the textbook formula at random pairs of points.
+func TestBearingMatchesTextbookFormula(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 20000; i++ {
+		a := orb.Point{r.Float64()*360 - 180, r.Float64()*178 - 89}
+		b := orb.Point{a[0] + (r.Float64()-0.5)*r.Float64()*20, a[1] + (r.Float64()-0.5)*r.Float64()*10}
+		if b[1] > 89.9 || b[1] < -89.9 {
+			continue
+		}
+		p1, p2, dl := a[1]*math.Pi/180, b[1]*math.Pi/180, (b[0]-a[0])*math.Pi/180
+		want := math.Atan2(math.Sin(dl)*math.Cos(p2), math.Cos(p1)*math.Sin(p2)-math.Sin(p1)*math.Cos(p2)*math.Cos(dl)) * 180 / math.Pi
+		if want < 0 {
+			want += 360
+		}
+		got := spatial.BearingDeg(a, b)
+		diff := math.Abs(got - want)
+		if diff > 180 {
+			diff = 360 - diff
+		}
+		if diff > 1e-6 && spatial.DistanceM(a, b) > 1 {
+			t.Fatalf("BearingDeg(%v, %v) = %v, textbook %v", a, b, got, want)
+		}
+	}
+}

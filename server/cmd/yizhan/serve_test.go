@@ -249,8 +249,9 @@ func TestNearbyMatchesBruteForce(t *testing.T) {
 					t.Fatalf("%s: distance_m %v, want %v (previous %v)", f.ID, d, want, prev)
 				}
 				prev = d
-				if b := f.Properties["bearing_deg"].(float64); b < 0 || b >= 360 {
-					t.Fatalf("bearing %v", b)
+				wantB := spatial.BearingDeg(orb.Point{tc.lon, tc.lat}, orb.Point(f.Geometry.Coordinates))
+				if b := f.Properties["bearing_deg"].(float64); b < 0 || b >= 360 || math.Abs(b-wantB) > 0.051 && math.Abs(b-wantB) < 359.9 {
+					t.Fatalf("%s: bearing %v, want %v", f.ID, b, wantB)
 				}
 				if f.Properties["open_now"] != nil {
 					t.Fatalf("open_now %v: hours are not evaluated yet, so it must be unknown (null)", f.Properties["open_now"])
