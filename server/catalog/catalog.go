@@ -98,8 +98,8 @@ func Build(version int64, stations []station.Station) *Snapshot {
 type rendered struct {
 	lon, lat                 float64
 	vector                   spatial.Vector // for bearings
-	id, coords, summary, end uint32 // offsets into hot
-	details, detailsEnd      uint32 // offsets into cold
+	id, coords, summary, end uint32         // offsets into hot
+	details, detailsEnd      uint32         // offsets into cold
 }
 
 // renderSummaries pre-renders what list answers send (id, coordinates, summary) into one arena laid
