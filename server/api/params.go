@@ -138,6 +138,25 @@ func (p params) filter() (catalog.Query, error) {
 	return q, nil
 }
 
+// listParams are what every list answer reads besides its own parameters.
+type listParams struct {
+	crs spatial.CRS
+	q   catalog.Query
+}
+
+// common reads the coordinate system, the filter and the open-now parameters.
+func (p params) common() (listParams, error) {
+	var lp listParams
+	var err error
+	if lp.crs, err = p.crs(); err != nil {
+		return lp, err
+	}
+	if lp.q, err = p.filter(); err != nil {
+		return lp, err
+	}
+	return lp, p.openAt()
+}
+
 // openAt validates `at` (RFC 3339) and `open` (now or RFC 3339). Evaluating opening hours arrives with
 // the hours package; until then a request that filters on open-now is refused rather than answered
 // with stations that may be closed.

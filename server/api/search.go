@@ -33,10 +33,11 @@ func (s *server) search(c echo.Context) error {
 	if e := station.CheckText("q", text, maxQueryLen); e != nil {
 		return e
 	}
-	crs, err := p.crs()
+	lp, err := p.common()
 	if err != nil {
 		return err
 	}
+	crs, q := lp.crs, lp.q
 	_, hasLat := p.v["lat"]
 	_, hasLon := p.v["lon"]
 	var center orb.Point
@@ -48,13 +49,6 @@ func (s *server) search(c echo.Context) error {
 	ranked := hasLat || hasLon
 	limit, err := p.integer("limit", defaultNearbyLimit, 1, maxNearbyLimit)
 	if err != nil {
-		return err
-	}
-	q, err := p.filter()
-	if err != nil {
-		return err
-	}
-	if err := p.openAt(); err != nil {
 		return err
 	}
 
@@ -92,17 +86,10 @@ func (s *server) search(c echo.Context) error {
 
 	sc := getScratch()
 	defer putScratch(sc)
-	b := append(sc.body[:0], `{"type":"FeatureCollection","meta":{"count":`...)
-	b = strconv.AppendInt(b, int64(len(matches)), 10)
+	b := appendMeta(sc.body[:0], len(matches), limit, snap.Version, crs)
 	b = append(b, `,"total":`...)
 	b = strconv.AppendInt(b, int64(total), 10)
-	b = append(b, `,"limit":`...)
-	b = strconv.AppendInt(b, int64(limit), 10)
-	b = append(b, `,"data_version":`...)
-	b = strconv.AppendInt(b, snap.Version, 10)
-	b = append(b, `,"crs":"`...)
-	b = append(b, crs.String()...)
-	b = append(b, `"},"features":[`...)
+	b = append(b, `},"features":[`...)
 	for n, m := range matches {
 		if n > 0 {
 			b = append(b, ',')

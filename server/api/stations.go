@@ -58,10 +58,11 @@ func (s *server) nearby(c echo.Context) error {
 		return err
 	}
 	p := params{c.QueryParams()}
-	crs, err := p.crs()
+	lp, err := p.common()
 	if err != nil {
 		return err
 	}
+	crs := lp.crs
 	center, err := p.point(crs)
 	if err != nil {
 		return err
@@ -74,28 +75,13 @@ func (s *server) nearby(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := p.filter()
-	if err != nil {
-		return err
-	}
-	if err := p.openAt(); err != nil {
-		return err
-	}
 
 	sc := getScratch()
 	defer putScratch(sc)
-	sc.hits = snap.Nearest(center, limit, float64(radius), q, sc.hits[:0])
-	b := append(sc.body[:0], `{"type":"FeatureCollection","meta":{"count":`...)
-	b = strconv.AppendInt(b, int64(len(sc.hits)), 10)
-	b = append(b, `,"limit":`...)
-	b = strconv.AppendInt(b, int64(limit), 10)
+	sc.hits = snap.Nearest(center, limit, float64(radius), lp.q, sc.hits[:0])
+	b := appendMeta(sc.body[:0], len(sc.hits), limit, snap.Version, crs)
 	b = append(b, `,"radius_m":`...)
 	b = strconv.AppendInt(b, int64(radius), 10)
-	b = append(b, `,"data_version":`...)
-	b = strconv.AppendInt(b, snap.Version, 10)
-	b = append(b, `,"crs":"`...)
-	b = append(b, crs.String()...)
-	b = append(b, '"')
 	if station.CheckLiaoning(center[0], center[1]) != nil {
 		b = append(b, `,"outside_service_area":true`...)
 	}
@@ -123,23 +109,17 @@ func (s *server) stationsInBBox(c echo.Context) error {
 		return err
 	}
 	p := params{c.QueryParams()}
-	crs, err := p.crs()
+	lp, err := p.common()
 	if err != nil {
 		return err
 	}
+	crs, q := lp.crs, lp.q
 	box, err := p.bbox()
 	if err != nil {
 		return err
 	}
 	limit, err := p.integer("limit", defaultBBoxLimit, 1, maxBBoxLimit)
 	if err != nil {
-		return err
-	}
-	q, err := p.filter()
-	if err != nil {
-		return err
-	}
-	if err := p.openAt(); err != nil {
 		return err
 	}
 
@@ -165,17 +145,10 @@ func (s *server) stationsInBBox(c echo.Context) error {
 		}
 		sc.idx = kept
 	}
-	b := append(sc.body[:0], `{"type":"FeatureCollection","meta":{"count":`...)
-	b = strconv.AppendInt(b, int64(len(sc.idx)), 10)
-	b = append(b, `,"limit":`...)
-	b = strconv.AppendInt(b, int64(limit), 10)
+	b := appendMeta(sc.body[:0], len(sc.idx), limit, snap.Version, crs)
 	b = append(b, `,"truncated":`...)
 	b = strconv.AppendBool(b, truncated)
-	b = append(b, `,"data_version":`...)
-	b = strconv.AppendInt(b, snap.Version, 10)
-	b = append(b, `,"crs":"`...)
-	b = append(b, crs.String()...)
-	b = append(b, `"},"features":[`...)
+	b = append(b, `},"features":[`...)
 	for n, i := range sc.idx {
 		if n > 0 {
 			b = append(b, ',')
@@ -185,6 +158,20 @@ func (s *server) stationsInBBox(c echo.Context) error {
 	b = append(b, "]}"...)
 	sc.body = b
 	return writeGeoJSON(c, b)
+}
+
+// appendMeta starts a list answer: the FeatureCollection and the members of meta that every list
+// answer has, leaving meta open for the caller's own members.
+func appendMeta(b []byte, count, limit int, version int64, crs spatial.CRS) []byte {
+	b = append(b, `{"type":"FeatureCollection","meta":{"count":`...)
+	b = strconv.AppendInt(b, int64(count), 10)
+	b = append(b, `,"limit":`...)
+	b = strconv.AppendInt(b, int64(limit), 10)
+	b = append(b, `,"data_version":`...)
+	b = strconv.AppendInt(b, version, 10)
+	b = append(b, `,"crs":"`...)
+	b = append(b, crs.String()...)
+	return append(b, '"')
 }
 
 // bbox reads bbox=minLon,minLat,maxLon,maxLat (in the request CRS).

@@ -61,14 +61,7 @@ func (a Amenity) String() string { return amenities[a].Code }
 func (a Amenity) Label() Label { return amenities[a].Label }
 
 // ParseAmenity accepts an amenity code ("hot_water").
-func ParseAmenity(s string) (Amenity, bool) {
-	for i, v := range amenities {
-		if v.Code == s {
-			return Amenity(i), true
-		}
-	}
-	return 0, false
-}
+func ParseAmenity(s string) (Amenity, bool) { return parseCode[Amenity](amenities, s) }
 
 // AmenitySet is a set of amenities as a bit mask (bit n = Amenity n).
 type AmenitySet uint32

@@ -77,10 +77,13 @@ func (k Kind) String() string { return kinds[k].Code }
 func (k Kind) Label() Label { return kinds[k].Label }
 
 // ParseKind accepts a kind code ("driver_home").
-func ParseKind(s string) (Kind, bool) {
-	for i, v := range kinds {
+func ParseKind(s string) (Kind, bool) { return parseCode[Kind](kinds, s) }
+
+// parseCode finds code s in a vocabulary and returns its number.
+func parseCode[T ~uint8](list []vocab, s string) (T, bool) {
+	for i, v := range list {
 		if v.Code == s {
-			return Kind(i), true
+			return T(i), true
 		}
 	}
 	return 0, false
@@ -105,14 +108,7 @@ var statuses = []vocab{
 func (s Status) String() string { return statuses[s].Code }
 
 // ParseStatus accepts a status code.
-func ParseStatus(s string) (Status, bool) {
-	for i, v := range statuses {
-		if v.Code == s {
-			return Status(i), true
-		}
-	}
-	return 0, false
-}
+func ParseStatus(s string) (Status, bool) { return parseCode[Status](statuses, s) }
 
 // Audience is who a station serves.
 type Audience uint8
@@ -133,11 +129,4 @@ var audiences = []vocab{
 func (a Audience) String() string { return audiences[a].Code }
 
 // ParseAudience accepts an audience code.
-func ParseAudience(s string) (Audience, bool) {
-	for i, v := range audiences {
-		if v.Code == s {
-			return Audience(i), true
-		}
-	}
-	return 0, false
-}
+func ParseAudience(s string) (Audience, bool) { return parseCode[Audience](audiences, s) }
