@@ -40,29 +40,18 @@ func serveCmd() *cobra.Command {
 	return cmd
 }
 
-// serve runs until ctx ends. When listening is not nil it is called with the bound address once the
-// server accepts connections (tests listen on port 0).
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, listening func(addr string)) error {
+// serve runs until ctx ends. It listens at once, so /healthz answers while the stations load and
+// /readyz (and every station query) answers 503 until they have. When ready is not nil it is called
+// with the bound address once the stations are loaded (tests listen on port 0).
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(addr string)) error {
 	start := time.Now()
 	db, err := sqlite.Open(cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	log.Debug("database open", "elapsed_ms", time.Since(start).Milliseconds())
-	var cat catalog.Catalog
-	seeded, err := seedIfEmpty(ctx, db, cfg.Seed, log)
-	if err != nil {
-		return err
-	}
-	if seeded != nil {
-		cat.Swap(seeded)
-	} else if err := refresh(ctx, db, &cat, log); err != nil {
-		return err
-	}
-	snap := cat.Current()
-	log.Info("index ready", "stations", len(snap.Stations), "data_version", snap.Version, "elapsed_ms", time.Since(start).Milliseconds())
 
+	var cat catalog.Catalog
 	files := pwa.Files()
 	if cfg.PWADir != "" {
 		files = os.DirFS(cfg.PWADir)
@@ -80,28 +69,40 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, listening f
 		return err
 	}
 	log.Info("listening", "addr", "http://"+ln.Addr().String(), "db", cfg.DB)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	defer func() {
+		log.Info("shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdownCtx) // finishes in-flight requests before the database closes
+	}()
+
+	seeded, err := seedIfEmpty(ctx, db, cfg.Seed, log)
+	if err != nil {
+		return err
+	}
+	if seeded != nil {
+		cat.Swap(seeded)
+	} else if err := refresh(ctx, db, &cat, log); err != nil {
+		return err
+	}
+	snap := cat.Current()
+	log.Info("index ready", "stations", len(snap.Stations), "data_version", snap.Version, "elapsed_ms", time.Since(start).Milliseconds())
 
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan struct{})
 	go func() { watch(watchCtx, db, &cat, cfg.PollInterval, log); close(watched) }()
 	defer func() { stopWatch(); <-watched }() // the watcher must be gone before the database closes
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	if listening != nil {
-		listening(ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
 	}
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+		return nil
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
 
 // seedIfEmpty loads the seed file into an empty database in one transaction. The emptiness check runs

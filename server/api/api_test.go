@@ -1,0 +1,53 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"github.com/yizhan/yizhan/server/api"
+	"github.com/yizhan/yizhan/server/catalog"
+	"github.com/yizhan/yizhan/server/sqlite"
+)
+
+// Before the stations are loaded the process is alive but not ready: /healthz answers 200, /readyz and
+// station queries answer 503 problems; once a snapshot is swapped in, they answer.
+func TestNotReadyUntilLoaded(t *testing.T) {
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "y.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var cat catalog.Catalog
+	srv := httptest.NewServer(api.New(api.Deps{Catalog: &cat, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	get := func(path string) (int, map[string]any) {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body map[string]any
+		json.NewDecoder(res.Body).Decode(&body)
+		return res.StatusCode, body
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Fatalf("healthz %d", code)
+	}
+	for _, path := range []string{"/readyz", "/api/v1/stations/nearby?lat=41.8&lon=123.4", "/api/v1/meta", "/api/v1/stations.geojson"} {
+		if code, body := get(path); code != 503 || body["code"] != "unavailable" {
+			t.Fatalf("%s before loading: %d %v", path, code, body)
+		}
+	}
+	cat.Swap(catalog.Build(7, benchStations(100)))
+	if code, body := get("/readyz"); code != 200 || body["data_version"] != 7.0 || body["station_count"] != 100.0 {
+		t.Fatalf("readyz after loading: %d %v", code, body)
+	}
+	if code, body := get("/api/v1/stations/nearby?lat=41.8&lon=123.4&radius=300000"); code != 200 || len(body["features"].([]any)) != 20 {
+		t.Fatalf("nearby after loading: %d", code)
+	}
+}
