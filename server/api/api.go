@@ -37,19 +37,21 @@ func New(d Deps) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.Recover(), securityHeaders)
 
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/api/openapi.json", s.openAPI)
+	// Every read answers HEAD too (net/http sends the headers and drops the body).
+	read := []string{http.MethodGet, http.MethodHead}
+	e.Match(read, "/healthz", s.healthz)
+	e.Match(read, "/readyz", s.readyz)
+	e.Match(read, "/api/openapi.json", s.openAPI)
 
 	v1 := e.Group("/api/v1")
-	v1.GET("/meta", s.meta)
-	v1.GET("/stations/nearby", s.nearby)
-	v1.GET("/stations", s.stationsInBBox)
-	v1.GET("/stations.geojson", s.dataset)
-	v1.GET("/stations/:id", s.stationByID)
-	v1.GET("/search", s.search)
+	v1.Match(read, "/meta", s.meta)
+	v1.Match(read, "/stations/nearby", s.nearby)
+	v1.Match(read, "/stations", s.stationsInBBox)
+	v1.Match(read, "/stations.geojson", s.dataset)
+	v1.Match(read, "/stations/:id", s.stationByID)
+	v1.Match(read, "/search", s.search)
 
-	e.GET("/*", s.pwa)
+	e.Match(read, "/*", s.pwa)
 	return e
 }
 

@@ -51,3 +51,30 @@ func TestNotReadyUntilLoaded(t *testing.T) {
 		t.Fatalf("nearby after loading: %d", code)
 	}
 }
+
+// HEAD answers like GET, without a body.
+func TestHead(t *testing.T) {
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "y.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var cat catalog.Catalog
+	cat.Swap(catalog.Build(3, benchStations(50)))
+	srv := httptest.NewServer(api.New(api.Deps{Catalog: &cat, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	for path, want := range map[string]int{"/healthz": 200, "/api/v1/stations.geojson": 200, "/api/v1/stations/nope": 404} {
+		res, err := http.Head(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want || len(body) != 0 {
+			t.Fatalf("HEAD %s: %d with %d body bytes", path, res.StatusCode, len(body))
+		}
+		if path == "/api/v1/stations.geojson" && res.Header.Get("ETag") == "" {
+			t.Fatalf("HEAD %s: no ETag", path)
+		}
+	}
+}

@@ -89,10 +89,6 @@ func (s *server) handleError(err error, c echo.Context) {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/problem+json")
 	h.Set(echo.HeaderCacheControl, "no-store")
-	if c.Request().Method == http.MethodHead {
-		c.NoContent(status)
-		return
-	}
 	c.Response().WriteHeader(status)
 	c.Response().Write(body)
 }
