@@ -45,8 +45,8 @@ type Snapshot struct {
 	spatial   *spatial.Index
 	text      *textsearch.Index
 	textReady chan struct{} // closed once text is built
-	hot       []byte        // per station: id JSON, "lon,lat", codec.Summary; in Z-order
-	cold      []byte        // per station: codec.Details; in id order
+	hot       []byte        // per station: id JSON, "lon,lat", codec.AppendSummary; in Z-order
+	cold      []byte        // per station: codec.AppendDetails; in id order
 	render    []rendered    // per station (by position): where its JSON is
 
 	datasets [3]lazyDataset // per spatial.CRS
