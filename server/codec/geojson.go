@@ -63,6 +63,15 @@ func appendString(b []byte, s string) []byte {
 // AppendID appends the JSON of a station's Feature id (a quoted string).
 func AppendID(b []byte, st *station.Station) []byte { return appendString(b, st.ID) }
 
+// amenityJSON holds each amenity code as a JSON string, by amenity number.
+var amenityJSON = func() [][]byte {
+	var out [][]byte
+	for _, a := range station.Amenities() {
+		out = append(out, appendString(nil, a.String()))
+	}
+	return out
+}()
+
 // AppendSummary appends the JSON members (without braces) of the properties that list answers
 // (nearby, bbox, search) carry: what a list of stations shows. AppendDetails appends the rest; a full
 // station is the summary, a comma, then the details. Per-request members (distance, bearing, open
@@ -75,11 +84,15 @@ func AppendSummary(b []byte, st *station.Station) []byte {
 	b = append(b, `,"address":`...)
 	b = appendString(b, st.Address)
 	b = append(b, `,"amenities":[`...)
-	for i, a := range st.Amenities.List() {
-		if i > 0 {
-			b = append(b, ',')
+	first := true
+	for a := station.Amenity(0); int(a) < len(amenityJSON); a++ {
+		if st.Amenities.Has(a) {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = append(b, amenityJSON[a]...)
 		}
-		b = appendString(b, a.String())
 	}
 	b = append(b, `],"opening_hours":`...)
 	b = appendOptional(b, st.OpeningHours)
