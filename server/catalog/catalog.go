@@ -76,16 +76,17 @@ func Build(version int64, stations []station.Station) *Snapshot {
 		docs[i] = st.Name + "\x00" + st.Address
 		cities[st.City]++
 	}
-	// The structures are independent: build them on all cores. Text search is not needed to start
-	// serving; it finishes in the background and Search waits for it.
-	s.textReady = make(chan struct{})
-	go func() { s.text = textsearch.New(docs); close(s.textReady) }()
+	// What nearest search needs is built first, on all cores. Text search is not needed to start
+	// serving: it is built afterwards in the background (so that it does not compete with the rest),
+	// and Search waits for it.
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.spatial = spatial.NewIndex(items) }()
 	go func() { defer wg.Done(); s.renderDetails() }()
 	s.renderSummaries()
 	wg.Wait()
+	s.textReady = make(chan struct{})
+	go func() { s.text = textsearch.New(docs); close(s.textReady) }()
 	for name, n := range cities {
 		s.Cities = append(s.Cities, CityCount{name, n})
 	}
