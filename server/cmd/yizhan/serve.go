@@ -155,10 +155,12 @@ func refresh(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, log *slog
 	return nil
 }
 
-// watch rebuilds the snapshot when another process (yizhan import, for one) changes the database.
+// watch rebuilds the snapshot when another process (yizhan import, for one) changes the database, and
+// keeps the station cache file in step with the snapshot for a fast next start.
 func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	saveCache(ctx, db, cat.Current(), log)
 	for {
 		select {
 		case <-ctx.Done():
@@ -176,6 +178,16 @@ func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, every time.
 				continue
 			}
 			log.Info("stations reloaded", "data_version", cat.Current().Version)
+			saveCache(ctx, db, cat.Current(), log)
 		}
 	}
+}
+
+func saveCache(ctx context.Context, db *sqlite.DB, snap *catalog.Snapshot, log *slog.Logger) {
+	start := time.Now()
+	if err := db.SaveCache(ctx, snap.Version, snap.Stations); err != nil {
+		log.Warn("writing the station cache failed; the next start reads the table instead", "err", err)
+		return
+	}
+	log.Debug("station cache saved", "data_version", snap.Version, "elapsed_ms", time.Since(start).Milliseconds())
 }

@@ -15,7 +15,8 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-// The snapshot built from the seed as it is written must be the one a restart reads back.
+// The snapshot built from the seed as it is written must be the one a restart reads back, from the
+// table and from the station cache.
 func TestSeededSnapshotMatchesReload(t *testing.T) {
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "y.db"))
 	if err != nil {
@@ -26,16 +27,19 @@ func TestSeededSnapshotMatchesReload(t *testing.T) {
 	if err != nil || seeded == nil {
 		t.Fatalf("seed: %v %v", seeded, err)
 	}
-	var cat catalog.Catalog
-	if err := refresh(context.Background(), db, &cat, quiet); err != nil {
-		t.Fatal(err)
-	}
-	reloaded := cat.Current()
-	for _, crs := range []spatial.CRS{spatial.WGS84, spatial.GCJ02} {
-		a, b := seeded.Dataset(crs), reloaded.Dataset(crs)
-		if !bytes.Equal(a.JSON, b.JSON) || a.ETag != b.ETag {
-			t.Fatalf("%s: the seeded snapshot differs from the reloaded one (%d vs %d bytes)", crs, len(a.JSON), len(b.JSON))
+	for _, from := range []string{"table", "cache"} {
+		var cat catalog.Catalog
+		if err := refresh(context.Background(), db, &cat, quiet); err != nil {
+			t.Fatal(err)
 		}
+		reloaded := cat.Current()
+		for _, crs := range []spatial.CRS{spatial.WGS84, spatial.GCJ02} {
+			a, b := seeded.Dataset(crs), reloaded.Dataset(crs)
+			if !bytes.Equal(a.JSON, b.JSON) || a.ETag != b.ETag {
+				t.Fatalf("%s from the %s: the seeded snapshot differs from the reloaded one (%d vs %d bytes)", crs, from, len(a.JSON), len(b.JSON))
+			}
+		}
+		saveCache(context.Background(), db, seeded, quiet)
 	}
 	if again, err := seedIfEmpty(context.Background(), db, seedPath, quiet); err != nil || again != nil {
 		t.Fatalf("second seed: %v %v", again, err)
@@ -57,8 +61,8 @@ func BenchmarkFirstStart(b *testing.B) {
 	}
 }
 
-// BenchmarkRestart measures what a restart does before serving: read every station and build the
-// snapshot.
+// BenchmarkRestart measures what a restart does before serving: read every station (from the table, or
+// from the station cache) and build the snapshot.
 func BenchmarkRestart(b *testing.B) {
 	db, err := sqlite.Open(filepath.Join(b.TempDir(), "x.db"))
 	if err != nil {
@@ -68,11 +72,19 @@ func BenchmarkRestart(b *testing.B) {
 	if _, err := seedIfEmpty(context.Background(), db, seedPath, quiet); err != nil {
 		b.Fatal(err)
 	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	for _, from := range []string{"table", "cache"} {
+		b.Run(from, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				var cat catalog.Catalog
+				if err := refresh(context.Background(), db, &cat, quiet); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		var cat catalog.Catalog
 		if err := refresh(context.Background(), db, &cat, quiet); err != nil {
 			b.Fatal(err)
 		}
+		saveCache(context.Background(), db, cat.Current(), quiet)
 	}
 }
