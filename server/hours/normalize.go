@@ -1,0 +1,26 @@
+package hours
+
+// Status says how much of an hours text was understood.
+type Status string
+
+const (
+	Parsed   Status = "parsed"   // valid opening_hours syntax, or Chinese text fully converted
+	Partial  Status = "partial"  // converted, but resting on an assumption or carrying notes as comments
+	Unparsed Status = "unparsed" // not understood: kept verbatim, evaluates to Unknown
+)
+
+// Result is what Normalize made of a text.
+type Result struct {
+	Normalized string    // canonical opening_hours syntax; the text itself when Unparsed
+	Status     Status    //
+	Schedule   *Schedule // nil when Unparsed
+}
+
+// Normalize turns hours as people write them into canonical opening_hours syntax: valid syntax is
+// reprinted canonically, Chinese text is converted, anything else is kept verbatim as Unparsed.
+func Normalize(text string) Result {
+	if s, err := Parse(text); err == nil {
+		return Result{Normalized: s.String(), Status: Parsed, Schedule: s}
+	}
+	return Result{Normalized: text, Status: Unparsed}
+}
