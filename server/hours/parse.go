@@ -51,7 +51,9 @@ type SyntaxError struct {
 	Msg    string
 }
 
-func (e *SyntaxError) Error() string { return fmt.Sprintf("opening hours: %s at byte %d", e.Msg, e.Offset) }
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("opening hours: %s at byte %d", e.Msg, e.Offset)
+}
 
 // maxExpression bounds the work any input can cause.
 const maxExpression = 2048
