@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/yizhan/yizhan/server/catalog"
+	"github.com/yizhan/yizhan/server/hours"
 )
 
 // Pinger reports whether the database can be reached (readiness).
@@ -25,6 +26,9 @@ type Deps struct {
 	DB      Pinger
 	Log     *slog.Logger
 	PWA     fs.FS // the front end's files, served at /
+	// Calendar says which days are public holidays for hours/preview (nil: hours.DefaultCalendar);
+	// station answers use the calendar their snapshot was built with.
+	Calendar *hours.Calendar
 }
 
 type server struct{ Deps }
@@ -50,6 +54,7 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/stations.geojson", s.dataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
 	v1.Match(read, "/search", s.search)
+	v1.Match(read, "/hours/preview", s.hoursPreview)
 
 	e.Match(read, "/*", s.pwa)
 	return e

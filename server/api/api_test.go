@@ -43,7 +43,7 @@ func TestNotReadyUntilLoaded(t *testing.T) {
 			t.Fatalf("%s before loading: %d %v", path, code, body)
 		}
 	}
-	cat.Swap(catalog.Build(7, benchStations(100)))
+	cat.Swap(catalog.Build(7, benchStations(100), nil))
 	if code, body := get("/readyz"); code != 200 || body["data_version"] != 7.0 || body["station_count"] != 100.0 {
 		t.Fatalf("readyz after loading: %d %v", code, body)
 	}
@@ -60,7 +60,7 @@ func TestHead(t *testing.T) {
 	}
 	defer db.Close()
 	var cat catalog.Catalog
-	cat.Swap(catalog.Build(3, benchStations(50)))
+	cat.Swap(catalog.Build(3, benchStations(50), nil))
 	srv := httptest.NewServer(api.New(api.Deps{Catalog: &cat, DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
 	defer srv.Close()
 	for path, want := range map[string]int{"/healthz": 200, "/api/v1/stations.geojson": 200, "/api/v1/stations/nope": 404} {

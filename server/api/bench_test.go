@@ -44,7 +44,7 @@ func benchStations(n int) []station.Station {
 // against /healthz as the baseline.
 func BenchmarkHandler(b *testing.B) {
 	var cat catalog.Catalog
-	cat.Swap(catalog.Build(1, benchStations(16000)))
+	cat.Swap(catalog.Build(1, benchStations(16000), nil))
 	e := api.New(api.Deps{Catalog: &cat, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	r := rand.New(rand.NewPCG(1, 1))
 	reqs := make([]*http.Request, 1024)

@@ -26,7 +26,6 @@ type problem struct {
 // Codes the HTTP layer adds to the domain's.
 const (
 	codeMethodNotAllowed = "method_not_allowed"
-	codeNotImplemented   = "not_implemented"
 )
 
 // statusOf maps every error code to its HTTP status: the one place where that decision is made.
@@ -40,7 +39,6 @@ var statusOf = map[string]int{
 	station.CodeUnavailable:        http.StatusServiceUnavailable,
 	station.CodeInternal:           http.StatusInternalServerError,
 	codeMethodNotAllowed:           http.StatusMethodNotAllowed,
-	codeNotImplemented:             http.StatusNotImplemented,
 }
 
 // handleError is Echo's single error handler. Domain errors carry a safe detail; Echo's own errors
@@ -112,7 +110,6 @@ var messages = map[string]station.Label{
 	station.CodeUnavailable:        {Zh: "服务暂不可用", En: "Service unavailable"},
 	station.CodeInternal:           {Zh: "服务器内部错误", En: "Internal server error"},
 	codeMethodNotAllowed:           {Zh: "不支持该请求方法", En: "Method not allowed"},
-	codeNotImplemented:             {Zh: "尚未实现", En: "Not implemented"},
 	"payload_too_large":            {Zh: "请求内容过大", En: "Payload too large"},
 	"unsupported_media_type":       {Zh: "不支持的内容类型", En: "Unsupported media type"},
 }

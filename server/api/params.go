@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
 	"github.com/yizhan/yizhan/server/catalog"
@@ -18,6 +19,30 @@ import (
 // range is an error naming the parameter, never silently clamped or defaulted. Unknown parameters
 // are ignored.
 type params struct{ v url.Values }
+
+// queryParams parses the request's query. A pair that does not decode (a bad %-escape, or a ";",
+// which must be sent as %3B) is an error naming its parameter, not a parameter silently dropped.
+func queryParams(c echo.Context) (params, error) {
+	raw := c.Request().URL.RawQuery
+	v, err := url.ParseQuery(raw)
+	if err == nil {
+		return params{v}, nil
+	}
+	for _, pair := range strings.Split(raw, "&") {
+		key, value, _ := strings.Cut(pair, "=")
+		_, kerr := url.QueryUnescape(key)
+		_, verr := url.QueryUnescape(value)
+		if kerr == nil && verr == nil && !strings.Contains(pair, ";") {
+			continue
+		}
+		if k, err := url.QueryUnescape(strings.SplitN(key, ";", 2)[0]); err == nil {
+			key = k
+		}
+		return params{}, station.Errorf(station.CodeInvalidParameter, key,
+			"the query pair %.60q does not decode: escape \"%%\" as %%25 and \";\" as %%3B", pair)
+	}
+	return params{}, station.Errorf(station.CodeInvalidParameter, "", "the query does not decode: %v", err)
+}
 
 // get returns the single value of name ("" and false when absent).
 func (p params) get(name string) (string, bool, error) {
@@ -142,10 +167,11 @@ func (p params) filter() (catalog.Query, error) {
 type listParams struct {
 	crs spatial.CRS
 	q   catalog.Query
+	at  *catalog.Instant // when open_now is evaluated
 }
 
 // common reads the coordinate system, the filter and the open-now parameters.
-func (p params) common() (listParams, error) {
+func (p params) common(snap *catalog.Snapshot) (listParams, error) {
 	var lp listParams
 	var err error
 	if lp.crs, err = p.crs(); err != nil {
@@ -154,28 +180,37 @@ func (p params) common() (listParams, error) {
 	if lp.q, err = p.filter(); err != nil {
 		return lp, err
 	}
-	return lp, p.openAt()
+	at, open, err := p.times()
+	if err != nil {
+		return lp, err
+	}
+	lp.at = snap.At(at)
+	if !open.IsZero() {
+		lp.q.Open = snap.At(open)
+	}
+	return lp, nil
 }
 
-// openAt validates `at` (RFC 3339) and `open` (now or RFC 3339). Evaluating opening hours arrives with
-// the hours package; until then a request that filters on open-now is refused rather than answered
-// with stations that may be closed.
-func (p params) openAt() error {
+// times reads `at` (RFC 3339, default now): the instant open_now describes, and `open` (now or RFC
+// 3339): the instant stations must be open at to be listed, zero when not given.
+func (p params) times() (at, open time.Time, err error) {
+	at = time.Now()
 	if s, ok, err := p.get("at"); err != nil {
-		return err
+		return at, open, err
 	} else if ok {
-		if _, err := time.Parse(time.RFC3339, s); err != nil {
-			return station.Errorf(station.CodeInvalidParameter, "at", "at %q is not an RFC 3339 time such as 2026-01-15T23:40:00+08:00", s)
+		if at, err = time.Parse(time.RFC3339, s); err != nil {
+			return at, open, station.Errorf(station.CodeInvalidParameter, "at", "at %q is not an RFC 3339 time such as 2026-01-15T23:40:00+08:00", s)
 		}
 	}
 	s, ok, err := p.get("open")
 	if err != nil || !ok {
-		return err
+		return at, open, err
 	}
-	if s != "now" {
-		if _, err := time.Parse(time.RFC3339, s); err != nil {
-			return station.Errorf(station.CodeInvalidParameter, "open", "open %q is not \"now\" or an RFC 3339 time", s)
-		}
+	if s == "now" {
+		return at, at, nil
 	}
-	return station.Errorf(codeNotImplemented, "open", "filtering on opening hours is not available yet")
+	if open, err = time.Parse(time.RFC3339, s); err != nil {
+		return at, open, station.Errorf(station.CodeInvalidParameter, "open", "open %q is not \"now\" or an RFC 3339 time", s)
+	}
+	return at, open, nil
 }

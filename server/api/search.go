@@ -21,7 +21,10 @@ func (s *server) search(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := params{c.QueryParams()}
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
 	text, ok, err := p.get("q")
 	if err != nil {
 		return err
@@ -33,7 +36,7 @@ func (s *server) search(c echo.Context) error {
 	if e := station.CheckText("q", text, maxQueryLen); e != nil {
 		return e
 	}
-	lp, err := p.common()
+	lp, err := p.common(snap)
 	if err != nil {
 		return err
 	}
@@ -94,10 +97,10 @@ func (s *server) search(c echo.Context) error {
 		if n > 0 {
 			b = append(b, ',')
 		}
-		d := codec.Dynamic{}
+		d := codec.Dynamic{OpenNow: lp.at.OpenNow(m.i)}
 		if ranked {
 			st := &snap.Stations[m.i]
-			d = codec.Dynamic{HasDistance: true, DistanceM: m.d, BearingDeg: spatial.BearingDeg(center, orb.Point{st.Lon, st.Lat})}
+			d.HasDistance, d.DistanceM, d.BearingDeg = true, m.d, spatial.BearingDeg(center, orb.Point{st.Lon, st.Lat})
 		}
 		b = snap.AppendSummary(b, m.i, crs, d)
 	}

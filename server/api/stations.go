@@ -57,8 +57,11 @@ func (s *server) nearby(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := params{c.QueryParams()}
-	lp, err := p.common()
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	lp, err := p.common(snap)
 	if err != nil {
 		return err
 	}
@@ -95,6 +98,7 @@ func (s *server) nearby(c echo.Context) error {
 			HasDistance: true,
 			DistanceM:   h.DistanceM,
 			BearingDeg:  compass.To(snap.Vector(h.Index)),
+			OpenNow:     lp.at.OpenNow(h.Index),
 		})
 	}
 	b = append(b, "]}"...)
@@ -108,8 +112,11 @@ func (s *server) stationsInBBox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := params{c.QueryParams()}
-	lp, err := p.common()
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	lp, err := p.common(snap)
 	if err != nil {
 		return err
 	}
@@ -153,7 +160,7 @@ func (s *server) stationsInBBox(c echo.Context) error {
 		if n > 0 {
 			b = append(b, ',')
 		}
-		b = snap.AppendSummary(b, i, crs, codec.Dynamic{})
+		b = snap.AppendSummary(b, i, crs, codec.Dynamic{OpenNow: lp.at.OpenNow(i)})
 	}
 	b = append(b, "]}"...)
 	sc.body = b
@@ -219,12 +226,16 @@ func (s *server) stationByID(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := params{c.QueryParams()}
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
 	crs, err := p.crs()
 	if err != nil {
 		return err
 	}
-	if err := p.openAt(); err != nil {
+	at, _, err := p.times()
+	if err != nil {
 		return err
 	}
 	id := c.Param("id")
@@ -241,7 +252,7 @@ func (s *server) stationByID(c echo.Context) error {
 	}
 	sc := getScratch()
 	defer putScratch(sc)
-	sc.body = snap.AppendFeature(sc.body[:0], i, crs, codec.Dynamic{})
+	sc.body = snap.AppendFeature(sc.body[:0], i, crs, codec.Dynamic{OpenNow: snap.At(at).OpenNow(i)})
 	return writeGeoJSON(c, sc.body)
 }
 
@@ -251,7 +262,10 @@ func (s *server) dataset(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := params{c.QueryParams()}
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
 	crs, err := p.crs()
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
 	"github.com/yizhan/yizhan/server/textsearch"
@@ -50,6 +51,7 @@ type Snapshot struct {
 	render    []rendered    // per station (by position): where its JSON is
 
 	datasets [3]lazyDataset // per spatial.CRS
+	hours    openingHours
 }
 
 // CityCount is a city and how many stations it has.
@@ -58,8 +60,9 @@ type CityCount struct {
 	Count int    `json:"station_count"`
 }
 
-// Build makes a snapshot of stations (which must be sorted by id) at version.
-func Build(version int64, stations []station.Station) *Snapshot {
+// Build makes a snapshot of stations (which must be sorted by id) at version, evaluating opening hours
+// with cal (nil: hours.DefaultCalendar).
+func Build(version int64, stations []station.Station, cal *hours.Calendar) *Snapshot {
 	s := &Snapshot{
 		Version:  version,
 		Stations: stations,
@@ -82,7 +85,7 @@ func Build(version int64, stations []station.Station) *Snapshot {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.spatial = spatial.NewIndex(items) }()
-	go func() { defer wg.Done(); s.renderDetails() }()
+	go func() { defer wg.Done(); s.renderDetails(); s.hours.build(stations, cal) }()
 	s.renderSummaries()
 	wg.Wait()
 	s.textReady = make(chan struct{})
@@ -166,12 +169,16 @@ func (s *Snapshot) Lookup(id string) (int, bool) {
 type Query struct {
 	Amenities station.AmenitySet
 	Kinds     []station.Kind // any of these; empty = all
+	Open      *Instant       // only stations open then; nil = any
 }
 
 func (q Query) filter() spatial.Filter {
 	f := spatial.Filter{Amenities: uint32(q.Amenities)}
 	for _, k := range q.Kinds {
 		f.Kinds |= 1 << k
+	}
+	if q.Open != nil {
+		f.Accept = q.Open.Open
 	}
 	return f
 }
@@ -180,6 +187,9 @@ func (q Query) filter() spatial.Filter {
 func (s *Snapshot) Matches(i int, q Query) bool {
 	st := &s.Stations[i]
 	if st.Amenities&q.Amenities != q.Amenities {
+		return false
+	}
+	if q.Open != nil && !q.Open.Open(i) {
 		return false
 	}
 	if len(q.Kinds) == 0 {

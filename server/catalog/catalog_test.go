@@ -27,7 +27,7 @@ func stations(n int, name string) []station.Station {
 // JSON: the one codec renders directly.
 func TestFeaturesAreTheirStations(t *testing.T) {
 	sts := stations(500, "驿站")
-	snap := catalog.Build(3, sts)
+	snap := catalog.Build(3, sts, nil)
 	for i := range sts {
 		st := &sts[i]
 		want := codec.AppendFeature(nil, codec.AppendID(nil, st), codec.AppendCoords(nil, st.Lon, st.Lat),
@@ -52,8 +52,8 @@ func TestFeaturesAreTheirStations(t *testing.T) {
 
 // The offline dataset leaves out closed stations, and its ETag names the data version and the CRS.
 func TestDataset(t *testing.T) {
-	a := catalog.Build(1, stations(300, "驿站"))
-	b := catalog.Build(2, stations(300, "驿站新"))
+	a := catalog.Build(1, stations(300, "驿站"), nil)
+	b := catalog.Build(2, stations(300, "驿站新"), nil)
 	var fc struct {
 		Features []json.RawMessage `json:"features"`
 	}

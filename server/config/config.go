@@ -25,6 +25,7 @@ type Config struct {
 	PWADir       string        `key:"pwa-dir" help:"serve the PWA from this folder instead of the embedded copy (front-end work)"`
 	LogLevel     string        `key:"log-level" help:"debug, info, warn or error"`
 	PollInterval time.Duration `key:"poll-interval" help:"how often serve checks the database for writes made by other processes (import, edits)"`
+	Holidays     string        `key:"holidays" help:"public-holiday calendar CSV (date,kind,name) for PH in opening hours; empty = the built-in one"`
 }
 
 // Defaults are the values used when nothing else sets a key.

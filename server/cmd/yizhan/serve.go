@@ -19,6 +19,7 @@ import (
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/config"
+	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/sqlite"
 )
@@ -36,7 +37,7 @@ func serveCmd() *cobra.Command {
 			return serve(cmd.Context(), cfg, log, nil)
 		},
 	}
-	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval")
+	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval", "holidays")
 	return cmd
 }
 
@@ -45,6 +46,10 @@ func serveCmd() *cobra.Command {
 // with the bound address once the stations are loaded (tests listen on port 0).
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(addr string)) error {
 	start := time.Now()
+	cal, err := loadCalendar(cfg.Holidays)
+	if err != nil {
+		return err
+	}
 	db, err := sqlite.Open(cfg.DB)
 	if err != nil {
 		return err
@@ -57,7 +62,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		files = os.DirFS(cfg.PWADir)
 	}
 	srv := &http.Server{
-		Handler:           api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files}),
+		Handler:           api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -78,13 +83,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		srv.Shutdown(shutdownCtx) // finishes in-flight requests before the database closes
 	}()
 
-	seeded, err := seedIfEmpty(ctx, db, cfg.Seed, log)
+	seeded, err := seedIfEmpty(ctx, db, cfg.Seed, cal, log)
 	if err != nil {
 		return err
 	}
 	if seeded != nil {
 		cat.Swap(seeded)
-	} else if err := refresh(ctx, db, &cat, log); err != nil {
+	} else if err := refresh(ctx, db, &cat, cal, log); err != nil {
 		return err
 	}
 	snap := cat.Current()
@@ -92,7 +97,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan struct{})
-	go func() { watch(watchCtx, db, &cat, cfg.PollInterval, log); close(watched) }()
+	go func() { watch(watchCtx, db, &cat, cal, cfg.PollInterval, log); close(watched) }()
 	defer func() { stopWatch(); <-watched }() // the watcher must be gone before the database closes
 	if ready != nil {
 		ready(ln.Addr().String())
@@ -108,7 +113,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 // seedIfEmpty loads the seed file into an empty database in one transaction. The emptiness check runs
 // inside that transaction, so concurrent first starts cannot load it twice. When it seeded, it returns
 // the snapshot of what it wrote (the whole database), which spares reading it all back.
-func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, log *slog.Logger) (*catalog.Snapshot, error) {
+func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, cal *hours.Calendar, log *slog.Logger) (*catalog.Snapshot, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -138,18 +143,35 @@ func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, log *slog.Logg
 	}
 	log.Info("seeded", "seed", path, "created", res.Created, "data_version", res.DataVersion)
 	sort.Slice(stations, func(i, j int) bool { return stations[i].ID < stations[j].ID })
-	return catalog.Build(res.DataVersion, stations), nil
+	return catalog.Build(res.DataVersion, stations, cal), nil
+}
+
+// loadCalendar reads the holiday calendar file, or returns the built-in calendar when path is empty.
+func loadCalendar(path string) (*hours.Calendar, error) {
+	if path == "" {
+		return hours.DefaultCalendar, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cal, err := hours.ReadCalendar(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cal, nil
 }
 
 // refresh loads every station from the database into a new snapshot and swaps it in.
-func refresh(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, log *slog.Logger) error {
+func refresh(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.Calendar, log *slog.Logger) error {
 	start := time.Now()
 	version, stations, err := db.LoadAll(ctx)
 	if err != nil {
 		return err
 	}
 	loaded := time.Since(start)
-	cat.Swap(catalog.Build(version, stations))
+	cat.Swap(catalog.Build(version, stations, cal))
 	log.Debug("snapshot loaded", "data_version", version, "stations", len(stations),
 		"load_ms", loaded.Milliseconds(), "build_ms", (time.Since(start) - loaded).Milliseconds())
 	return nil
@@ -157,7 +179,7 @@ func refresh(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, log *slog
 
 // watch rebuilds the snapshot when another process (yizhan import, for one) changes the database, and
 // keeps the station cache file in step with the snapshot for a fast next start.
-func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, every time.Duration, log *slog.Logger) {
+func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.Calendar, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	saveCache(ctx, db, cat.Current(), log)
@@ -173,7 +195,7 @@ func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, every time.
 			continue
 		}
 		if snap := cat.Current(); snap == nil || snap.Version != v {
-			if err := refresh(ctx, db, cat, log); err != nil {
+			if err := refresh(ctx, db, cat, cal, log); err != nil {
 				log.Error("watch: reloading stations", "err", err)
 				continue
 			}

@@ -23,6 +23,7 @@ import (
 	"github.com/yizhan/yizhan/server/api"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/config"
+	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
 )
@@ -116,6 +117,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// byID returns the seed station with id.
+func (ts *testServer) byID(t *testing.T, id string) *station.Station {
+	t.Helper()
+	i := sort.Search(len(ts.stations), func(i int) bool { return ts.stations[i].ID >= id })
+	if i == len(ts.stations) || ts.stations[i].ID != id {
+		t.Fatalf("no seed station %q", id)
+	}
+	return &ts.stations[i]
+}
+
 func (ts *testServer) get(t *testing.T, path string, header ...string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, ts.base+path, nil)
@@ -162,7 +173,8 @@ func decode[T any](t *testing.T, body []byte) T {
 }
 
 // bruteNearest is the reference answer: every station's distance, filtered, sorted by (distance, id).
-func bruteNearest(sts []station.Station, p orb.Point, k int, radius float64, am station.AmenitySet, kinds []station.Kind) []string {
+// With openAt set, only stations open then count.
+func bruteNearest(sts []station.Station, p orb.Point, k int, radius float64, am station.AmenitySet, kinds []station.Kind, openAt ...time.Time) []string {
 	type cand struct {
 		id string
 		d  float64
@@ -173,6 +185,9 @@ func bruteNearest(sts []station.Station, p orb.Point, k int, radius float64, am 
 			continue
 		}
 		if len(kinds) > 0 && !containsKind(kinds, st.Kind) {
+			continue
+		}
+		if len(openAt) > 0 && openNow(&st, openAt[0]) != true {
 			continue
 		}
 		if d := spatial.DistanceM(p, orb.Point{st.Lon, st.Lat}); d <= radius {
@@ -190,6 +205,25 @@ func bruteNearest(sts []station.Station, p orb.Point, k int, radius float64, am 
 		ids = append(ids, cs[i].id)
 	}
 	return ids
+}
+
+// openNow is what open_now must say for st at t: false when the station is not in service, else what
+// its hours say, nil (unknown) when they did not parse.
+func openNow(st *station.Station, t time.Time) any {
+	if st.Status != station.Open {
+		return false
+	}
+	sc := hours.Normalize(st.OpeningHours).Schedule
+	if sc == nil {
+		return nil
+	}
+	switch state, _ := sc.StateAt(hours.DefaultCalendar.Moment(t)); state {
+	case hours.Open:
+		return true
+	case hours.Closed:
+		return false
+	}
+	return nil
 }
 
 func containsKind(ks []station.Kind, k station.Kind) bool {
@@ -218,23 +252,47 @@ func TestNearbyMatchesBruteForce(t *testing.T) {
 		radius   float64
 		am       station.AmenitySet
 		kinds    []station.Kind
+		open     string // RFC 3339: only stations open then
 	}{
-		{41.796767, 123.429096, "", 20, 50000, 0, nil},                     // Shenyang centre
-		{38.914, 121.614, "&limit=100&radius=300000", 100, 300000, 0, nil}, // Dalian, the widest query
-		{41.1, 122.99, "&amenities=hot_water,heating", 20, 50000, 1<<station.HotWater | 1<<station.Heating, nil},
-		{40.7, 120.84, "&kinds=driver_home&limit=7", 7, 50000, 0, []station.Kind{station.DriverHome}},
-		{42.0, 121.67, "&kinds=union_station,other&amenities=wifi&radius=20000", 20, 20000, 1 << station.Wifi, []station.Kind{station.UnionStation, station.OtherKind}},
-		{39.2, 122.7, "&limit=5&radius=1", 5, 1, 0, nil}, // sea, tiny radius: nothing
-		{41.8, 123.4, "&amenities=truck_parking,lodging,battery_swap,laundry", 20, 50000, 1<<station.TruckParking | 1<<station.Lodging | 1<<station.BatterySwap | 1<<station.Laundry, nil},
+		{41.796767, 123.429096, "", 20, 50000, 0, nil, ""},                     // Shenyang centre
+		{38.914, 121.614, "&limit=100&radius=300000", 100, 300000, 0, nil, ""}, // Dalian, the widest query
+		{41.1, 122.99, "&amenities=hot_water,heating", 20, 50000, 1<<station.HotWater | 1<<station.Heating, nil, ""},
+		{40.7, 120.84, "&kinds=driver_home&limit=7", 7, 50000, 0, []station.Kind{station.DriverHome}, ""},
+		{42.0, 121.67, "&kinds=union_station,other&amenities=wifi&radius=20000", 20, 20000, 1 << station.Wifi, []station.Kind{station.UnionStation, station.OtherKind}, ""},
+		{39.2, 122.7, "&limit=5&radius=1", 5, 1, 0, nil, ""}, // sea, tiny radius: nothing
+		{41.8, 123.4, "&amenities=truck_parking,lodging,battery_swap,laundry", 20, 50000, 1<<station.TruckParking | 1<<station.Lodging | 1<<station.BatterySwap | 1<<station.Laundry, nil, ""},
+		// A rider at 23:40 on a January night, on the first day of the National Day holiday at 03:00,
+		// and on a Saturday afternoon: only stations open then, nearest first.
+		{41.796767, 123.429096, "&open=now&at=2026-01-15T23:40:00%2B08:00", 20, 50000, 0, nil, "2026-01-15T23:40:00+08:00"},
+		{38.914, 121.614, "&open=2026-10-01T03:00:00%2B08:00&limit=50&radius=300000", 50, 300000, 0, nil, "2026-10-01T03:00:00+08:00"},
+		{41.1, 122.99, "&open=2026-06-20T14:05:00Z&amenities=hot_water&kinds=caring_station", 20, 50000, 1 << station.HotWater, []station.Kind{station.CaringStation}, "2026-06-20T14:05:00Z"},
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprintf("%v,%v%s", tc.lat, tc.lon, tc.query), func(t *testing.T) {
+			at := time.Date(2026, 11, 27, 21, 30, 0, 0, hours.Zone) // when open_now is asked for
+			if !strings.Contains(tc.query, "at=") {
+				tc.query += "&at=2026-11-27T21:30:00%2B08:00"
+			} else {
+				at, _ = time.Parse(time.RFC3339, tc.open)
+			}
 			res, body := ts.get(t, fmt.Sprintf("/api/v1/stations/nearby?lat=%v&lon=%v%s", tc.lat, tc.lon, tc.query))
 			if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/geo+json" {
 				t.Fatalf("status %d, type %q: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 			}
 			fc := decode[collection](t, body)
-			want := bruteNearest(ts.stations, orb.Point{tc.lon, tc.lat}, tc.k, tc.radius, tc.am, tc.kinds)
+			var openAt []time.Time
+			if tc.open != "" {
+				o, err := time.Parse(time.RFC3339, tc.open)
+				if err != nil {
+					t.Fatal(err)
+				}
+				openAt = append(openAt, o)
+			}
+			want := bruteNearest(ts.stations, orb.Point{tc.lon, tc.lat}, tc.k, tc.radius, tc.am, tc.kinds, openAt...)
+			if len(openAt) > 0 && len(want) == len(bruteNearest(ts.stations, orb.Point{tc.lon, tc.lat}, tc.k, tc.radius, tc.am, tc.kinds)) &&
+				strings.Join(want, ",") == strings.Join(bruteNearest(ts.stations, orb.Point{tc.lon, tc.lat}, tc.k, tc.radius, tc.am, tc.kinds), ",") {
+				t.Fatalf("test set-up: the open filter removes nothing here, so it tests nothing")
+			}
 			if got := ids(fc); strings.Join(got, ",") != strings.Join(want, ",") {
 				t.Fatalf("ids\n got %v\nwant %v", got, want)
 			}
@@ -253,8 +311,8 @@ func TestNearbyMatchesBruteForce(t *testing.T) {
 				if b := f.Properties["bearing_deg"].(float64); b < 0 || b >= 360 || math.Abs(b-wantB) > 0.051 && math.Abs(b-wantB) < 359.9 {
 					t.Fatalf("%s: bearing %v, want %v", f.ID, b, wantB)
 				}
-				if f.Properties["open_now"] != nil {
-					t.Fatalf("open_now %v: hours are not evaluated yet, so it must be unknown (null)", f.Properties["open_now"])
+				if got, want := f.Properties["open_now"], openNow(ts.byID(t, f.ID), at); got != want {
+					t.Fatalf("%s (%q): open_now %v at %s, want %v", f.ID, f.Properties["opening_hours"], got, at, want)
 				}
 			}
 		})
@@ -556,7 +614,17 @@ func TestBadParameters(t *testing.T) {
 		{near + "lat=41.8&lon=123.4&crs=wgs84&crs=gcj02", 400, "duplicate_parameter", "crs"},
 		{near + "lat=41.8&lon=123.4&at=yesterday", 400, "invalid_parameter", "at"},
 		{near + "lat=41.8&lon=123.4&open=soon", 400, "invalid_parameter", "open"},
-		{near + "lat=41.8&lon=123.4&open=now", 501, "not_implemented", "open"},
+		{near + "lat=41.8&lon=123.4&open=2026-13-01T00:00:00Z", 400, "invalid_parameter", "open"},
+		{near + "lat=41.8&lon=123.4&at=2026-01-15T23:40:00", 400, "invalid_parameter", "at"},
+		{near + "lat=41.8&lon=123.4&open=now&open=now", 400, "duplicate_parameter", "open"},
+		{near + "lat=41.8&lon=123.4&name=a;b", 400, "invalid_parameter", "name"},
+		{near + "lat=41.8&lon=123.4%zz", 400, "invalid_parameter", "lon"},
+		{"/api/v1/hours/preview", 400, "missing_parameter", "text"},
+		{"/api/v1/hours/preview?text=", 400, "missing_parameter", "text"},
+		{"/api/v1/hours/preview?text=24/7&text=24/7", 400, "duplicate_parameter", "text"},
+		{"/api/v1/hours/preview?text=24/7&at=now", 400, "invalid_parameter", "at"},
+		{"/api/v1/hours/preview?text=" + strings.Repeat("8", 501), 400, "out_of_range", "text"},
+		{"/api/v1/hours/preview?text=Mo-Fr%0a08:00-18:00", 400, "invalid_parameter", "text"},
 		{"/api/v1/stations", 400, "missing_parameter", "bbox"},
 		{"/api/v1/stations?bbox=123,41,124", 400, "invalid_parameter", "bbox"},
 		{"/api/v1/stations?bbox=124,41,123,42", 400, "invalid_parameter", "bbox"},

@@ -23,13 +23,13 @@ func TestSeededSnapshotMatchesReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	seeded, err := seedIfEmpty(context.Background(), db, seedPath, quiet)
+	seeded, err := seedIfEmpty(context.Background(), db, seedPath, nil, quiet)
 	if err != nil || seeded == nil {
 		t.Fatalf("seed: %v %v", seeded, err)
 	}
 	for _, from := range []string{"table", "cache"} {
 		var cat catalog.Catalog
-		if err := refresh(context.Background(), db, &cat, quiet); err != nil {
+		if err := refresh(context.Background(), db, &cat, nil, quiet); err != nil {
 			t.Fatal(err)
 		}
 		reloaded := cat.Current()
@@ -41,7 +41,7 @@ func TestSeededSnapshotMatchesReload(t *testing.T) {
 		}
 		saveCache(context.Background(), db, seeded, quiet)
 	}
-	if again, err := seedIfEmpty(context.Background(), db, seedPath, quiet); err != nil || again != nil {
+	if again, err := seedIfEmpty(context.Background(), db, seedPath, nil, quiet); err != nil || again != nil {
 		t.Fatalf("second seed: %v %v", again, err)
 	}
 }
@@ -54,7 +54,7 @@ func BenchmarkFirstStart(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := seedIfEmpty(context.Background(), db, seedPath, quiet); err != nil {
+		if _, err := seedIfEmpty(context.Background(), db, seedPath, nil, quiet); err != nil {
 			b.Fatal(err)
 		}
 		db.Close()
@@ -69,20 +69,20 @@ func BenchmarkRestart(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := seedIfEmpty(context.Background(), db, seedPath, quiet); err != nil {
+	if _, err := seedIfEmpty(context.Background(), db, seedPath, nil, quiet); err != nil {
 		b.Fatal(err)
 	}
 	for _, from := range []string{"table", "cache"} {
 		b.Run(from, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				var cat catalog.Catalog
-				if err := refresh(context.Background(), db, &cat, quiet); err != nil {
+				if err := refresh(context.Background(), db, &cat, nil, quiet); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 		var cat catalog.Catalog
-		if err := refresh(context.Background(), db, &cat, quiet); err != nil {
+		if err := refresh(context.Background(), db, &cat, nil, quiet); err != nil {
 			b.Fatal(err)
 		}
 		saveCache(context.Background(), db, cat.Current(), quiet)
