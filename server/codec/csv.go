@@ -15,6 +15,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
 )
@@ -115,7 +116,7 @@ func ReadCSV(r io.Reader, crs spatial.CRS) ([]station.Station, error) {
 func parseRow(get func(string) string, crs spatial.CRS) (station.Station, *station.Error) {
 	st := station.Station{
 		ID: get("id"), Name: get("name"), Address: get("address"), City: get("city"), District: get("district"),
-		Adcode: get("adcode"), OpeningHours: get("opening_hours"), StatusNote: get("status_note"),
+		Adcode: get("adcode"), OpeningHours: hours.Normalize(get("opening_hours")).Normalized, StatusNote: get("status_note"),
 		Phone: get("phone"), Operator: get("operator"), SourceCRS: "wgs84",
 	}
 	var ok bool

@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/seedgen"
 	"github.com/yizhan/yizhan/server/station"
 )
@@ -43,14 +44,6 @@ var (
 	idRE    = regexp.MustCompile(`^LN-(\d{6})-(\d{4,})$`)
 	coordRE = regexp.MustCompile(`^\d{2,3}\.\d{6}$`)
 	phoneRE = regexp.MustCompile(`^(0\d{2,3})-0\d{6,7}$`)
-
-	// The opening_hours forms the generator uses: rules joined by "; ",
-	// each "24/7", "PH off", or an optional month range, optional weekday
-	// selector and one or more time spans.
-	ohRuleRE = regexp.MustCompile(`^(24/7|PH off|` +
-		`((Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) )?` +
-		`((Mo|Tu|We|Th|Fr|Sa|Su)(-(Mo|Tu|We|Th|Fr|Sa|Su))?(,(Mo|Tu|We|Th|Fr|Sa|Su)(-(Mo|Tu|We|Th|Fr|Sa|Su))?)* )?` +
-		`([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d(,([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d)*)$`)
 )
 
 type row map[string]string
@@ -233,11 +226,9 @@ func TestSeedFileFields(t *testing.T) {
 			}
 			last = int(a)
 		}
-		if oh := r["opening_hours"]; oh != "" {
-			for _, rule := range strings.Split(oh, "; ") {
-				if !ohRuleRE.MatchString(rule) {
-					fail("opening_hours %q: rule %q", oh, rule)
-				}
+		if oh := r["opening_hours"]; oh != "" { // empty: no hours known, which evaluates to unknown
+			if res := hours.Normalize(oh); res.Status != hours.Parsed || res.Normalized != oh {
+				fail("opening_hours %q: %s as %q; want canonical OSM syntax", oh, res.Status, res.Normalized)
 			}
 		}
 		if _, ok := station.ParseStatus(r["status"]); !ok {
