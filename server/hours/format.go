@@ -7,7 +7,8 @@ import (
 
 // String prints the schedule in canonical OpenStreetMap syntax: rules joined by "; " (or ", " for
 // additional rules), selectors in the order dates, PH, weekdays, times, then the modifier and comment;
-// times as HH:MM with spans past midnight ending on the next day's clock (22:00-02:00).
+// times as HH:MM with spans past midnight ending on the next day's clock (22:00-02:00) unless they
+// last a day or more (02:00-26:00).
 func (s *Schedule) String() string {
 	var b strings.Builder
 	for i, r := range s.rules {
@@ -44,8 +45,8 @@ func (r *rule) print(b *strings.Builder) {
 		ts := make([]string, len(r.spans))
 		for i, sp := range r.spans {
 			end := sp.end
-			if end > minutesPerDay {
-				end -= minutesPerDay
+			if end > minutesPerDay && end-minutesPerDay < sp.start {
+				end -= minutesPerDay // 22:00-02:00; a span of a day or more keeps 02:00-26:00
 			}
 			ts[i] = clock(sp.start) + "-" + clock(end)
 		}
