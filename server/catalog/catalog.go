@@ -69,13 +69,15 @@ func Build(version int64, stations []station.Station, cal *hours.Calendar) *Snap
 		byID:     make(map[string]int, len(stations)),
 		render:   make([]rendered, len(stations)),
 	}
+	s.hours.build(stations, cal)
 	items := make([]spatial.Item, len(stations))
 	docs := make([]string, len(stations))
 	cities := map[string]int{}
 	for i := range stations {
 		st := &stations[i]
 		s.byID[st.ID] = i
-		items[i] = spatial.Item{Point: orb.Point{st.Lon, st.Lat}, Kind: uint8(st.Kind), Amenities: uint32(st.Amenities)}
+		items[i] = spatial.Item{Point: orb.Point{st.Lon, st.Lat}, Kind: uint8(st.Kind), Amenities: uint32(st.Amenities),
+			Group: s.hours.group(i)}
 		docs[i] = st.Name + "\x00" + st.Address
 		cities[st.City]++
 	}
@@ -85,7 +87,7 @@ func Build(version int64, stations []station.Station, cal *hours.Calendar) *Snap
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.spatial = spatial.NewIndex(items) }()
-	go func() { defer wg.Done(); s.renderDetails(); s.hours.build(stations, cal) }()
+	go func() { defer wg.Done(); s.renderDetails() }()
 	s.renderSummaries()
 	wg.Wait()
 	s.textReady = make(chan struct{})
@@ -178,7 +180,7 @@ func (q Query) filter() spatial.Filter {
 		f.Kinds |= 1 << k
 	}
 	if q.Open != nil {
-		f.Accept = q.Open.Open
+		f.ExcludeGroups, f.Accept = q.Open.closedGroups, q.Open.Open
 	}
 	return f
 }

@@ -14,9 +14,13 @@ type openingHours struct {
 	cal       *hours.Calendar
 	schedules []*hours.Schedule // nil = no usable hours: Unknown
 	results   []hours.Result
-	of        []uint32 // per station position: index into schedules
+	of        []uint32 // per station position: index into schedules, or notInService
 	last      atomic.Pointer[Instant]
 }
+
+// notInService marks a station whose status is not open: closed whatever its hours say. Keeping it in
+// the same small array as the schedule index spares the open filter a look into the Station itself.
+const notInService = ^uint32(0)
 
 func (o *openingHours) build(stations []station.Station, cal *hours.Calendar) {
 	if cal == nil {
@@ -26,6 +30,10 @@ func (o *openingHours) build(stations []station.Station, cal *hours.Calendar) {
 	o.of = make([]uint32, len(stations))
 	seen := map[string]uint32{}
 	for i := range stations {
+		if stations[i].Status != station.Open {
+			o.of[i] = notInService
+			continue
+		}
 		text := stations[i].OpeningHours
 		k, ok := seen[text]
 		if !ok {
@@ -39,12 +47,23 @@ func (o *openingHours) build(stations []station.Station, cal *hours.Calendar) {
 	}
 }
 
+// group is the spatial index class of a station: which schedule it has, folded into 31 classes (the
+// 32nd holds the stations not in service). The open filter excludes the classes in which no schedule
+// is open, so the index skips whole subtrees of closed stations; Accept then decides exactly.
+func (o *openingHours) group(i int) uint8 {
+	if k := o.of[i]; k != notInService {
+		return uint8(k % 31)
+	}
+	return 31
+}
+
 // Instant is every station's state at one minute. The state only changes on whole minutes, so one
 // Instant answers every request in that minute.
 type Instant struct {
-	minute int64
-	snap   *Snapshot
-	states []hours.State // per distinct schedule
+	minute       int64
+	snap         *Snapshot
+	states       []hours.State // per distinct schedule
+	closedGroups uint32        // spatial groups with no open schedule
 }
 
 // At returns the stations' states at t. The latest Instant is kept, so requests for "now" evaluate
@@ -58,11 +77,14 @@ func (s *Snapshot) At(t time.Time) *Instant {
 		return in
 	}
 	m := s.hours.cal.Moment(time.Unix(minute*60, 0))
-	in := &Instant{minute: minute, snap: s, states: make([]hours.State, len(s.hours.schedules))}
+	in := &Instant{minute: minute, snap: s, states: make([]hours.State, len(s.hours.schedules)), closedGroups: ^uint32(0)}
 	for k, sc := range s.hours.schedules {
 		in.states[k] = hours.Unknown
 		if sc != nil {
 			in.states[k], _ = sc.StateAt(m)
+		}
+		if in.states[k] == hours.Open {
+			in.closedGroups &^= 1 << (k % 31)
 		}
 	}
 	s.hours.last.Store(in)
@@ -71,10 +93,11 @@ func (s *Snapshot) At(t time.Time) *Instant {
 
 // State is station i's state: Closed whenever the station is not in service, else what its hours say.
 func (in *Instant) State(i int) hours.State {
-	if in.snap.Stations[i].Status != station.Open {
+	k := in.snap.hours.of[i]
+	if k == notInService {
 		return hours.Closed
 	}
-	return in.states[in.snap.hours.of[i]]
+	return in.states[k]
 }
 
 // Open reports whether station i is open (not merely possibly open).
@@ -91,8 +114,13 @@ func (in *Instant) OpenNow(i int) int8 {
 	return 0
 }
 
-// Hours returns station i's parsed hours (nil when they did not parse) and the normalisation result.
-func (s *Snapshot) Hours(i int) hours.Result { return s.hours.results[s.hours.of[i]] }
+// Hours returns what station i's hours text means.
+func (s *Snapshot) Hours(i int) hours.Result {
+	if k := s.hours.of[i]; k != notInService {
+		return s.hours.results[k]
+	}
+	return hours.Normalize(s.Stations[i].OpeningHours)
+}
 
 // Calendar is the holiday calendar the snapshot evaluates with.
 func (s *Snapshot) Calendar() *hours.Calendar { return s.hours.cal }

@@ -14,6 +14,7 @@ type Item struct {
 	Point     orb.Point // WGS-84 [lon, lat]
 	Kind      uint8     // kind number 0..31
 	Amenities uint32    // amenity bit set
+	Group     uint8     // a caller's class 0..31 (catalog: which opening hours), for Filter.ExcludeGroups
 }
 
 // Filter restricts matches. The zero Filter accepts everything.
@@ -22,6 +23,10 @@ type Filter struct {
 	// Kinds requires bit (1<<Kind) to be set; 0 = any kind. An item with
 	// Kind >= 32 has no kind bit, so it only matches Kinds == 0.
 	Kinds uint32
+	// ExcludeGroups rejects items whose bit (1<<Group) is set; 0 = none. It lets a
+	// predicate on classes of items (e.g. "open now", where each class is a set of
+	// opening hours) prune whole subtrees before Accept decides item by item.
+	ExcludeGroups uint32
 	// Accept is an optional extra predicate on the item position (e.g. "open
 	// now"); nil accepts. It is called only for items that pass every other test
 	// and could still make it into the result, so it may be called for fewer items
@@ -57,6 +62,7 @@ type node struct {
 	llMax    [2]float32
 	amen     uint32 // OR of the amenity bits in the subtree
 	kinds    uint32 // OR of 1<<Kind in the subtree
+	groups   uint32 // OR of 1<<Group in the subtree
 	minPos   int32  // smallest position in the subtree
 	lo, hi   int32  // the subtree's points are pts[lo:hi]
 }
@@ -66,6 +72,7 @@ type node struct {
 type Index struct {
 	pts       []point
 	kind      []uint8     // Kind, in tree order
+	group     []uint8     // Group, in tree order
 	lonlat    []orb.Point // original coordinates, in tree order
 	nodes     []node
 	firstLeaf int // nodes[firstLeaf:] are the leaves
@@ -99,10 +106,12 @@ func NewIndex(items []Item) *Index {
 	ix.build(0, 0, n, depth)
 
 	ix.kind = make([]uint8, n)
+	ix.group = make([]uint8, n)
 	ix.lonlat = make([]orb.Point, n)
 	for j := range ix.pts {
 		it := &items[ix.pts[j].pos]
 		ix.kind[j] = it.Kind
+		ix.group[j] = it.Group
 		ix.lonlat[j] = it.Point
 	}
 	// Leaves need their lon/lat boxes and kinds, which needed the arrays above.
@@ -173,6 +182,7 @@ func (ix *Index) summarize(ni int) {
 			}
 			nd.amen |= p.amen
 			nd.kinds |= kindBit(ix.kind[j])
+			nd.groups |= kindBit(ix.group[j])
 			nd.minPos = min(nd.minPos, p.pos)
 		}
 		for a := range 3 {
@@ -194,6 +204,7 @@ func (ix *Index) summarize(ni int) {
 	}
 	nd.amen = l.amen | r.amen
 	nd.kinds = l.kinds | r.kinds
+	nd.groups = l.groups | r.groups
 	nd.minPos = min(l.minPos, r.minPos)
 }
 
@@ -201,8 +212,8 @@ func (ix *Index) summarize(ni int) {
 func kindBit(k uint8) uint32 { return 1 << k }
 
 // filterOK reports whether a subtree can contain an item that passes the bit tests.
-func (nd *node) filterOK(amen, kinds uint32) bool {
-	return nd.amen&amen == amen && (kinds == 0 || nd.kinds&kinds != 0)
+func (nd *node) filterOK(amen, kinds, exclude uint32) bool {
+	return nd.amen&amen == amen && (kinds == 0 || nd.kinds&kinds != 0) && nd.groups&^exclude != 0
 }
 
 // down32 and up32 round to float32 towards -Inf and +Inf, so a float32 box built

@@ -64,6 +64,7 @@ type knn struct {
 	thrHi      float64 // c2 > thrHi is surely outside it
 	bound      float64 // prune anything whose c2 (lower bound) exceeds this
 	amen, kind uint32
+	exclude    uint32 // Filter.ExcludeGroups
 	accept     func(int) bool
 	h          []cand // max-heap by rank, capacity k
 }
@@ -91,7 +92,7 @@ func (ix *Index) Nearest(center orb.Point, k int, radiusM float64, f Filter, dst
 	}
 	s.qx, s.qy, s.qz = q.x, q.y, q.z
 	s.r = radiusM
-	s.amen, s.kind, s.accept = f.Amenities, f.Kinds, f.Accept
+	s.amen, s.kind, s.exclude, s.accept = f.Amenities, f.Kinds, f.ExcludeGroups, f.Accept
 	s.setRadius(radiusM)
 	s.bound = s.thrHi
 
@@ -162,7 +163,7 @@ func (ix *Index) search(s *knn) {
 	var stack [64]entry // depth is at most 28 for 2^31 points
 	nodes := ix.nodes
 	root := &nodes[0]
-	if !root.filterOK(s.amen, s.kind) {
+	if !root.filterOK(s.amen, s.kind, s.exclude) {
 		return
 	}
 	stack[0] = entry{0, s.lowerBound(root)}
@@ -178,10 +179,10 @@ func (ix *Index) search(s *knn) {
 			l, r := 2*ni+1, 2*ni+2
 			ln, rn := &nodes[l], &nodes[r]
 			lb, rb := math.Inf(1), math.Inf(1)
-			if ln.filterOK(s.amen, s.kind) {
+			if ln.filterOK(s.amen, s.kind, s.exclude) {
 				lb = s.lowerBound(ln)
 			}
-			if rn.filterOK(s.amen, s.kind) {
+			if rn.filterOK(s.amen, s.kind, s.exclude) {
 				rb = s.lowerBound(rn)
 			}
 			if rb < lb {
@@ -207,12 +208,13 @@ func (ix *Index) search(s *knn) {
 func (ix *Index) scanLeaf(s *knn, nd *node) {
 	pts := ix.pts[nd.lo:nd.hi]
 	kinds := ix.kind[nd.lo:nd.hi]
+	groups := ix.group[nd.lo:nd.hi]
 	for j := range pts {
 		p := &pts[j]
 		if p.amen&s.amen != s.amen {
 			continue
 		}
-		if s.kind != 0 && s.kind&kindBit(kinds[j]) == 0 {
+		if s.kind != 0 && s.kind&kindBit(kinds[j]) == 0 || s.exclude&kindBit(groups[j]) != 0 {
 			continue
 		}
 		c2 := chord2(s.qx, s.qy, s.qz, p.x, p.y, p.z)

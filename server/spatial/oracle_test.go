@@ -65,6 +65,7 @@ func firstDiff(got, want []spatial.Hit) string {
 func passes(it spatial.Item, i int, f spatial.Filter) bool {
 	return it.Amenities&f.Amenities == f.Amenities &&
 		(f.Kinds == 0 || f.Kinds&(1<<it.Kind) != 0) &&
+		f.ExcludeGroups&(1<<it.Group) == 0 &&
 		(f.Accept == nil || f.Accept(i))
 }
 
@@ -157,7 +158,7 @@ func randomItems(r *rand.Rand, ds dataset, n int) []spatial.Item {
 				amen |= 1 << b
 			}
 		}
-		items[i] = spatial.Item{Point: p, Kind: uint8(r.IntN(nKinds)), Amenities: amen}
+		items[i] = spatial.Item{Point: p, Kind: uint8(r.IntN(nKinds)), Amenities: amen, Group: uint8(r.IntN(32))}
 	}
 	return items
 }
@@ -177,6 +178,12 @@ func randomFilter(r *rand.Rand) spatial.Filter {
 		f.Kinds = r.Uint32()
 	case 2:
 		f.Kinds = 1 << r.IntN(32)
+	}
+	switch r.IntN(4) {
+	case 1:
+		f.ExcludeGroups = r.Uint32()
+	case 2:
+		f.ExcludeGroups = ^uint32(1 << r.IntN(32)) // one group left
 	}
 	switch r.IntN(4) {
 	case 1:

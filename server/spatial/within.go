@@ -49,7 +49,7 @@ func (ix *Index) Within(b orb.Bound, f Filter, limit int, dst []int) (hits []int
 		nd := &ix.nodes[stack[sp]]
 		if float64(nd.llMax[0]) < minLon || float64(nd.llMin[0]) > maxLon ||
 			float64(nd.llMax[1]) < minLat || float64(nd.llMin[1]) > maxLat ||
-			!nd.filterOK(f.Amenities, f.Kinds) {
+			!nd.filterOK(f.Amenities, f.Kinds, f.ExcludeGroups) {
 			continue
 		}
 		// When the result is already known to be truncated, a subtree whose
@@ -70,7 +70,7 @@ func (ix *Index) Within(b orb.Bound, f Filter, limit int, dst []int) (hits []int
 			}
 			p := &ix.pts[j]
 			if p.amen&f.Amenities != f.Amenities ||
-				(f.Kinds != 0 && f.Kinds&kindBit(ix.kind[j]) == 0) {
+				(f.Kinds != 0 && f.Kinds&kindBit(ix.kind[j]) == 0) || f.ExcludeGroups&kindBit(ix.group[j]) != 0 {
 				continue
 			}
 			pos := int(p.pos)
