@@ -843,3 +843,102 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatalf("bad file: err %v report %s", err, out)
 	}
 }
+
+type hoursPreview struct {
+	Normalized string  `json:"normalized"`
+	Status     string  `json:"status"`
+	Open       *bool   `json:"open"`
+	Comment    *string `json:"comment"`
+	NextChange *string `json:"next_change"`
+	Week       []struct {
+		Date      string  `json:"date"`
+		Weekday   string  `json:"weekday"`
+		Holiday   *string `json:"holiday"`
+		Workday   *string `json:"adjusted_workday"`
+		Intervals []struct {
+			From, To string
+			Unknown  bool
+		} `json:"intervals"`
+	} `json:"week"`
+}
+
+// The operator editor's preview: what a text means at an instant and over the next 7 days, with the
+// real holiday calendar (National Day 2026, and the Saturday worked for it).
+func TestHoursPreview(t *testing.T) {
+	ts := sharedServer(t)
+	preview := func(text, at string) hoursPreview {
+		t.Helper()
+		res, body := ts.get(t, "/api/v1/hours/preview?text="+url.QueryEscape(text)+"&at="+url.QueryEscape(at))
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: status %d: %s", text, res.StatusCode, body)
+		}
+		return decode[hoursPreview](t, body)
+	}
+	p := preview("Mo-Fr 8:00-18:00;PH off", "2026-09-30T17:00:00+08:00")
+	if p.Normalized != "Mo-Fr 08:00-18:00; PH off" || p.Status != "parsed" || p.Open == nil || !*p.Open ||
+		p.NextChange == nil || *p.NextChange != "2026-09-30T18:00:00+08:00" || len(p.Week) != 7 {
+		t.Fatalf("preview: %+v", p)
+	}
+	if w := p.Week[0]; w.Date != "2026-09-30" || w.Weekday != "We" || len(w.Intervals) != 1 ||
+		w.Intervals[0].From != "2026-09-30T08:00:00+08:00" || w.Intervals[0].To != "2026-09-30T18:00:00+08:00" {
+		t.Fatalf("Wednesday: %+v", w)
+	}
+	if w := p.Week[1]; w.Holiday == nil || *w.Holiday != "国庆节" || len(w.Intervals) != 0 {
+		t.Fatalf("National Day must be closed by PH off: %+v", w)
+	}
+	after := preview("Mo-Fr 08:00-18:00; PH off", "2026-10-05T09:00:00+08:00")
+	if after.Open == nil || *after.Open || *after.NextChange != "2026-10-08T08:00:00+08:00" {
+		t.Fatalf("during the holiday: %+v", after)
+	}
+	if w := after.Week[5]; w.Date != "2026-10-10" || w.Workday == nil || *w.Workday != "国庆节调休上班" || w.Holiday != nil {
+		t.Fatalf("the adjusted working Saturday: %+v", w)
+	}
+	// Overnight, and text that is not understood: unknown, never closed.
+	night := preview("Mo-Su 22:00-06:00", "2026-01-15T23:40:00+08:00")
+	if night.Open == nil || !*night.Open || *night.NextChange != "2026-01-16T06:00:00+08:00" {
+		t.Fatalf("overnight: %+v", night)
+	}
+	vague := preview("随缘开放", "2026-01-15T23:40:00+08:00")
+	if vague.Status != "unparsed" || vague.Normalized != "随缘开放" || vague.Open != nil || vague.NextChange != nil {
+		t.Fatalf("unparsed: %+v", vague)
+	}
+	for _, d := range vague.Week {
+		if len(d.Intervals) != 1 || !d.Intervals[0].Unknown {
+			t.Fatalf("an unparsed text must be unknown all day: %+v", d)
+		}
+	}
+}
+
+// open_now and the open filter reach every kind of answer: a single station, a box and a search.
+func TestOpenNowEverywhere(t *testing.T) {
+	ts := sharedServer(t)
+	at := time.Date(2026, 1, 15, 23, 40, 0, 0, hours.Zone)
+	q := "&at=" + url.QueryEscape(at.Format(time.RFC3339))
+	for _, st := range ts.stations[:200] {
+		_, body := ts.get(t, "/api/v1/stations/"+url.PathEscape(st.ID)+"?"+q[1:])
+		f := decode[feature](t, body)
+		if got, want := f.Properties["open_now"], openNow(&st, at); got != want {
+			t.Fatalf("%s (%q, %s): open_now %v, want %v", st.ID, st.OpeningHours, st.Status, got, want)
+		}
+	}
+	for _, path := range []string{"/api/v1/stations?bbox=123.2,41.6,123.6,41.9&limit=5000", "/api/v1/search?q=" + url.QueryEscape("驿站") + "&limit=100"} {
+		_, all := ts.get(t, path+q)
+		_, open := ts.get(t, path+q+"&open=now")
+		var wantIDs []string
+		for _, f := range decode[collection](t, all).Features {
+			if f.Properties["open_now"] != openNow(ts.byID(t, f.ID), at) {
+				t.Fatalf("%s: %s open_now %v", path, f.ID, f.Properties["open_now"])
+			}
+			if f.Properties["open_now"] == true {
+				wantIDs = append(wantIDs, f.ID)
+			}
+		}
+		got := ids(decode[collection](t, open))
+		if len(wantIDs) == 0 || len(wantIDs) == len(decode[collection](t, all).Features) {
+			t.Fatalf("%s: test set-up: want some but not all stations open at %s", path, at)
+		}
+		if !strings.HasPrefix(strings.Join(got, ","), strings.Join(wantIDs, ",")) {
+			t.Fatalf("%s&open=now: got %v, want the open ones %v first", path, got, wantIDs)
+		}
+	}
+}
