@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,33 @@ func TestReadCSVConvertsCRS(t *testing.T) {
 	if d := spatial.DistanceM(wgs, orb.Point{out[0].Lon, out[0].Lat}); d > 0.001 || out[0].SourceCRS != "gcj02" ||
 		out[0].SourceText != codec.FormatCoord(gcj[0])+","+codec.FormatCoord(gcj[1]) {
 		t.Fatalf("converted to %v (%.4f m off), source %q %q", out[0], d, out[0].SourceCRS, out[0].SourceText)
+	}
+}
+
+// Opening hours arrive as people write them and are stored in canonical OSM syntax; text that cannot
+// be understood is stored as it came.
+func TestReadCSVNormalisesHours(t *testing.T) {
+	cases := [][2]string{
+		{"Mo-Fr 8:00-18:00;Sa 09:00-12:00", "Mo-Fr 08:00-18:00; Sa 09:00-12:00"},
+		{"全天24小时", "24/7"},
+		{"周一至周五 9:00-17:00，节假日休息", "Mo-Fr 09:00-17:00; PH off"},
+		{"早8点到晚6点", "08:00-18:00"},
+		{"另行通知吧", "另行通知吧"},
+		{"", ""},
+	}
+	var src strings.Builder
+	src.WriteString("id,name,kind,lon,lat,opening_hours\n")
+	for i, c := range cases {
+		fmt.Fprintf(&src, "H-%d,站,caring_station,123.4,41.8,%q\n", i, c[0])
+	}
+	out, err := codec.ReadCSV(strings.NewReader(src.String()), spatial.WGS84)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range cases {
+		if out[i].OpeningHours != c[1] {
+			t.Errorf("%q stored as %q, want %q", c[0], out[i].OpeningHours, c[1])
+		}
 	}
 }
 

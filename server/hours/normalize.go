@@ -22,5 +22,14 @@ func Normalize(text string) Result {
 	if s, err := Parse(text); err == nil {
 		return Result{Normalized: s.String(), Status: Parsed, Schedule: s}
 	}
+	if osm, partial, ok := zhToOSM(text); ok {
+		if s, err := Parse(osm); err == nil {
+			st := Parsed
+			if partial {
+				st = Partial
+			}
+			return Result{Normalized: s.String(), Status: st, Schedule: s}
+		}
+	}
 	return Result{Normalized: text, Status: Unparsed}
 }
