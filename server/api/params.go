@@ -17,43 +17,69 @@ import (
 
 // params reads query parameters strictly: a repeated parameter, a malformed number or a value out of
 // range is an error naming the parameter, never silently clamped or defaulted. Unknown parameters
-// are ignored.
-type params struct{ v url.Values }
+// are ignored. The pairs are kept in order and looked up by scanning: a request has a handful, and
+// this spares building a map for every request.
+type params struct{ pairs []queryPair }
+
+type queryPair struct{ key, value string }
 
 // queryParams parses the request's query. A pair that does not decode (a bad %-escape, or a ";",
 // which must be sent as %3B) is an error naming its parameter, not a parameter silently dropped.
 func queryParams(c echo.Context) (params, error) {
 	raw := c.Request().URL.RawQuery
-	v, err := url.ParseQuery(raw)
-	if err == nil {
-		return params{v}, nil
-	}
-	for _, pair := range strings.Split(raw, "&") {
-		key, value, _ := strings.Cut(pair, "=")
-		_, kerr := url.QueryUnescape(key)
-		_, verr := url.QueryUnescape(value)
-		if kerr == nil && verr == nil && !strings.Contains(pair, ";") {
+	p := params{pairs: make([]queryPair, 0, 8)}
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
 			continue
 		}
-		if k, err := url.QueryUnescape(strings.SplitN(key, ";", 2)[0]); err == nil {
-			key = k
+		key, value, _ := strings.Cut(pair, "=")
+		k, kerr := queryUnescape(key)
+		v, verr := queryUnescape(value)
+		if kerr != nil || verr != nil || strings.Contains(pair, ";") {
+			if k, err := url.QueryUnescape(strings.SplitN(key, ";", 2)[0]); err == nil {
+				key = k
+			}
+			return params{}, station.Errorf(station.CodeInvalidParameter, key,
+				"the query pair %.60q does not decode: escape \"%%\" as %%25 and \";\" as %%3B", pair)
 		}
-		return params{}, station.Errorf(station.CodeInvalidParameter, key,
-			"the query pair %.60q does not decode: escape \"%%\" as %%25 and \";\" as %%3B", pair)
+		p.pairs = append(p.pairs, queryPair{k, v})
 	}
-	return params{}, station.Errorf(station.CodeInvalidParameter, "", "the query does not decode: %v", err)
+	return p, nil
+}
+
+// queryUnescape decodes %-escapes and "+", allocating only when there are some.
+func queryUnescape(s string) (string, error) {
+	if !strings.ContainsAny(s, "%+") {
+		return s, nil
+	}
+	return url.QueryUnescape(s)
+}
+
+// has reports whether name is given at all.
+func (p params) has(name string) bool {
+	for _, kv := range p.pairs {
+		if kv.key == name {
+			return true
+		}
+	}
+	return false
 }
 
 // get returns the single value of name ("" and false when absent).
 func (p params) get(name string) (string, bool, error) {
-	vs, ok := p.v[name]
-	if !ok {
-		return "", false, nil
+	value, n := "", 0
+	for _, kv := range p.pairs {
+		if kv.key == name {
+			value = kv.value
+			n++
+		}
 	}
-	if len(vs) > 1 {
-		return "", false, station.Errorf(station.CodeDuplicateParameter, name, "%s is given %d times; give it once", name, len(vs))
+	if n > 1 {
+		return "", false, station.Errorf(station.CodeDuplicateParameter, name, "%s is given %d times; give it once", name, n)
 	}
-	return vs[0], true, nil
+	return value, n == 1, nil
 }
 
 // float reads a required decimal number in [min, max].

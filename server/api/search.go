@@ -41,8 +41,7 @@ func (s *server) search(c echo.Context) error {
 		return err
 	}
 	crs, q := lp.crs, lp.q
-	_, hasLat := p.v["lat"]
-	_, hasLon := p.v["lon"]
+	hasLat, hasLon := p.has("lat"), p.has("lon")
 	var center orb.Point
 	if hasLat || hasLon {
 		if center, err = p.point(crs); err != nil {
