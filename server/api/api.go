@@ -31,11 +31,14 @@ type Deps struct {
 	Calendar *hours.Calendar
 }
 
-type server struct{ Deps }
+type server struct {
+	Deps
+	static staticFiles // the PWA's files, read on first use
+}
 
 // New returns the HTTP handler with every route.
 func New(d Deps) *echo.Echo {
-	s := &server{d}
+	s := &server{Deps: d}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

@@ -1,31 +1,136 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
+	"io/fs"
 	"mime"
 	"net/http"
+	"path"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 )
 
 func init() {
-	// Go's MIME table has no entry for web app manifests.
+	// Go's MIME table has no entry for web app manifests, and some hosts' tables lack .mjs.
 	mime.AddExtensionType(".webmanifest", "application/manifest+json")
+	mime.AddExtensionType(".mjs", "text/javascript")
 }
 
-// GET /*: the PWA's static files.
+// staticFile is one front-end file ready to send: its bytes, gzip form (when it helps) and a strong
+// ETag from its content.
+type staticFile struct {
+	body, gzip []byte
+	etag, typ  string
+}
+
+// staticFiles reads the front end once: every file with its ETag, and the version of the whole set,
+// which the service worker carries so that browsers install a new one whenever any file changes.
+type staticFiles struct {
+	once    sync.Once
+	files   map[string]*staticFile
+	version string
+	err     error
+}
+
+// versionMarker in sw.js is replaced by the version of the file set.
+const versionMarker = "__YIZHAN_VERSION__"
+
+func (sf *staticFiles) load(fsys fs.FS) {
+	sf.files = map[string]*staticFile{}
+	var names []string
+	sf.err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		names = append(names, p)
+		return nil
+	})
+	if sf.err != nil {
+		return
+	}
+	sort.Strings(names)
+	whole := sha256.New()
+	for _, name := range names {
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			sf.err = err
+			return
+		}
+		whole.Write([]byte(name))
+		whole.Write(body)
+		sf.files["/"+name] = &staticFile{body: body}
+	}
+	sf.version = hex.EncodeToString(whole.Sum(nil))[:12]
+	for name, f := range sf.files {
+		if name == "/sw.js" {
+			f.body = bytes.ReplaceAll(f.body, []byte(versionMarker), []byte(sf.version))
+		}
+		sum := sha256.Sum256(f.body)
+		f.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
+		f.typ = mime.TypeByExtension(path.Ext(name))
+		if f.typ == "" {
+			f.typ = "application/octet-stream"
+		}
+		if compressible(f.typ) && len(f.body) > 1024 {
+			var b bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+			zw.Write(f.body)
+			zw.Close()
+			f.gzip = b.Bytes()
+		}
+	}
+}
+
+func compressible(typ string) bool {
+	return strings.HasPrefix(typ, "text/") || strings.Contains(typ, "javascript") || strings.Contains(typ, "json") ||
+		strings.HasPrefix(typ, "image/svg")
+}
+
+// GET /*: the PWA's static files, with strong ETags (304 on If-None-Match) and gzip. The shell, the
+// service worker and the manifest are revalidated on every load; the rest too, cheaply, since the
+// service worker serves them from its cache and only asks when it updates.
 func (s *server) pwa(c echo.Context) error {
-	if s.PWA == nil || strings.HasPrefix(c.Request().URL.Path, "/api/") { // unknown API paths never get the PWA
+	p := c.Request().URL.Path
+	if s.PWA == nil || strings.HasPrefix(p, "/api/") { // unknown API paths never get the PWA
+		return echo.ErrNotFound
+	}
+	s.static.once.Do(func() { s.static.load(s.PWA) })
+	if s.static.err != nil {
+		return s.static.err
+	}
+	if p == "/" {
+		p = "/index.html"
+	}
+	f, ok := s.static.files[p]
+	if !ok {
 		return echo.ErrNotFound
 	}
 	h := c.Response().Header()
-	switch c.Request().URL.Path {
-	case "/", "/sw.js", "/manifest.webmanifest":
-		h.Set(echo.HeaderCacheControl, "no-cache") // the shell and its updater must never be stale
+	h.Set(echo.HeaderCacheControl, "no-cache")
+	h.Set("ETag", f.etag)
+	h.Set(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if p == "/sw.js" {
+		h.Set("Service-Worker-Allowed", "/")
 	}
-	http.FileServerFS(s.PWA).ServeHTTP(c.Response(), c.Request())
-	return nil
+	if etagMatches(c.Request().Header.Get("If-None-Match"), f.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := f.body
+	if f.gzip != nil && acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
+		body = f.gzip
+		h.Set(echo.HeaderContentEncoding, "gzip")
+	}
+	return c.Blob(http.StatusOK, f.typ, body)
 }
 
 //go:embed openapi.json
