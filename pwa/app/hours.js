@@ -456,10 +456,11 @@ export class Calendar {
    * @param {{holidays?: Object<string, string>, years?: number[]}} arrangement
    *   holidays: "YYYY-MM-DD" → name (public holidays only, not the adjusted working days);
    *   years: the years the arrangement covers (the years of the listed holidays count too, as in Go).
+   *   Either may be null (Go encodes an empty list as null).
    */
-  constructor({ holidays = {}, years = [] } = {}) {
-    for (const y of years) this.#years.add(Number(y));
-    for (const [date, name] of Object.entries(holidays)) {
+  constructor({ holidays, years } = {}) {
+    for (const y of years ?? []) this.#years.add(Number(y));
+    for (const [date, name] of Object.entries(holidays ?? {})) {
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
       if (!m) throw new Error(`holiday calendar: date ${JSON.stringify(date)}: want YYYY-MM-DD`);
       const y = Number(m[1]);

@@ -144,6 +144,7 @@ if (process.env[CHILD]) {
     assert.equal(cal.holiday(2031, 1, 1), '元旦');
     assert.equal(cal.holiday(2031, 10, 4), null);
     assert.equal(Calendar.none.holiday(2031, 10, 2), null);
+    assert.equal(new Calendar({ holidays: null, years: null }).holiday(2031, 10, 2), '国庆节'); // JSON null from Go
 
     // PH follows the calendar (TestPHFollowsCalendar in calendar_test.go).
     const s = parse('Mo-Fr 08:00-17:00; PH off');
