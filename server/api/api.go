@@ -29,18 +29,26 @@ type Deps struct {
 	// Calendar says which days are public holidays for hours/preview (nil: hours.DefaultCalendar);
 	// station answers use the calendar their snapshot was built with.
 	Calendar *hours.Calendar
+	// Reports stores riders' problem reports (nil: the reports route answers 503).
+	Reports ReportStore
+	// ReportLimit is how many reports one client may file (zero fields: DefaultReportLimit's).
+	ReportLimit RateLimit
 }
 
 type server struct {
 	Deps
-	static staticFiles // the PWA's files, read on first use
+	static        staticFiles // the PWA's files, read on first use
+	reportLimiter *clientLimiter
 }
 
 // New returns the HTTP handler with every route.
 func New(d Deps) *echo.Echo {
-	s := &server{Deps: d}
+	s := &server{Deps: d, reportLimiter: newClientLimiter(d.ReportLimit)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// Client addresses (for rate limits) come from the connection: no proxy is trusted yet, and
+	// X-Forwarded-For, which Echo would otherwise believe, can be sent by anyone.
+	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.Recover(), securityHeaders)
 
@@ -56,6 +64,7 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/stations", s.stationsInBBox)
 	v1.Match(read, "/stations.geojson", s.dataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
+	v1.POST("/stations/:id/reports", s.createReport)
 	v1.Match(read, "/search", s.search)
 	v1.Match(read, "/hours/preview", s.hoursPreview)
 

@@ -25,7 +25,10 @@ type problem struct {
 
 // Codes the HTTP layer adds to the domain's.
 const (
-	codeMethodNotAllowed = "method_not_allowed"
+	codeMethodNotAllowed     = "method_not_allowed"
+	codePayloadTooLarge      = "payload_too_large"
+	codeUnsupportedMediaType = "unsupported_media_type"
+	codeRateLimited          = "rate_limited" // with a Retry-After header
 )
 
 // statusOf maps every error code to its HTTP status: the one place where that decision is made.
@@ -39,6 +42,9 @@ var statusOf = map[string]int{
 	station.CodeUnavailable:        http.StatusServiceUnavailable,
 	station.CodeInternal:           http.StatusInternalServerError,
 	codeMethodNotAllowed:           http.StatusMethodNotAllowed,
+	codePayloadTooLarge:            http.StatusRequestEntityTooLarge,
+	codeUnsupportedMediaType:       http.StatusUnsupportedMediaType,
+	codeRateLimited:                http.StatusTooManyRequests,
 }
 
 // handleError is Echo's single error handler. Domain errors carry a safe detail; Echo's own errors
@@ -95,8 +101,8 @@ func (s *server) handleError(err error, c echo.Context) {
 var codeOfStatus = map[int]string{
 	http.StatusNotFound:              station.CodeNotFound,
 	http.StatusMethodNotAllowed:      codeMethodNotAllowed,
-	http.StatusRequestEntityTooLarge: "payload_too_large",
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusRequestEntityTooLarge: codePayloadTooLarge,
+	http.StatusUnsupportedMediaType:  codeUnsupportedMediaType,
 }
 
 // messages is the one translation table for text the server shows users: zh-CN first, English second.
@@ -110,8 +116,9 @@ var messages = map[string]station.Label{
 	station.CodeUnavailable:        {Zh: "服务暂不可用", En: "Service unavailable"},
 	station.CodeInternal:           {Zh: "服务器内部错误", En: "Internal server error"},
 	codeMethodNotAllowed:           {Zh: "不支持该请求方法", En: "Method not allowed"},
-	"payload_too_large":            {Zh: "请求内容过大", En: "Payload too large"},
-	"unsupported_media_type":       {Zh: "不支持的内容类型", En: "Unsupported media type"},
+	codePayloadTooLarge:            {Zh: "请求内容过大", En: "Payload too large"},
+	codeUnsupportedMediaType:       {Zh: "不支持的内容类型", En: "Unsupported media type"},
+	codeRateLimited:                {Zh: "请求过于频繁", En: "Too many requests"},
 }
 
 // localize picks English when the client prefers it over Chinese, and zh-CN otherwise.

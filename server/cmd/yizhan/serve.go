@@ -62,7 +62,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		files = os.DirFS(cfg.PWADir)
 	}
 	srv := &http.Server{
-		Handler:           api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal}),
+		Handler:           api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
