@@ -6,7 +6,7 @@ import (
 	"io/fs"
 )
 
-//go:embed index.html app.js app.css
+//go:embed index.html app.css manifest.webmanifest sw.js app icons vendor
 var files embed.FS
 
 // Files returns the front end's files, rooted at the folder.

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -33,24 +34,35 @@ type Deps struct {
 	Reports ReportStore
 	// ReportLimit is how many reports one client may file (zero fields: DefaultReportLimit's).
 	ReportLimit RateLimit
+	// Map is the PWA's map background, sent in /api/v1/meta (nil: a plain background).
+	Map *MapConfig
+}
+
+// MapConfig is a raster tile source for the PWA's map.
+type MapConfig struct {
+	Tiles       []string `json:"tiles"`       // URL templates with {z}, {x}, {y}
+	CRS         string   `json:"crs"`         // wgs84 or gcj02: stations are drawn in it
+	Attribution string   `json:"attribution"` // what the provider requires to be shown
+	MaxZoom     int      `json:"max_zoom"`
 }
 
 type server struct {
 	Deps
 	static        staticFiles // the PWA's files, read on first use
 	reportLimiter *clientLimiter
+	csp           []string // Content-Security-Policy, with the tile hosts
 }
 
 // New returns the HTTP handler with every route.
 func New(d Deps) *echo.Echo {
-	s := &server{Deps: d, reportLimiter: newClientLimiter(d.ReportLimit)}
+	s := &server{Deps: d, reportLimiter: newClientLimiter(d.ReportLimit), csp: []string{contentSecurityPolicy(d.Map)}}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Client addresses (for rate limits) come from the connection: no proxy is trusted yet, and
 	// X-Forwarded-For, which Echo would otherwise believe, can be sent by anyone.
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.Recover(), securityHeaders)
+	e.Use(middleware.Recover(), s.securityHeaders)
 
 	// Every read answers HEAD too (net/http sends the headers and drops the body).
 	read := []string{http.MethodGet, http.MethodHead}
@@ -73,16 +85,34 @@ func New(d Deps) *echo.Echo {
 }
 
 // securityHeaders sets headers that make every response safe to serve: no MIME sniffing, no framing,
-// no referrer leaks, and a CSP that allows only our own scripts.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// no referrer leaks, and a CSP that allows only our own scripts and styles.
+func (s *server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h["X-Content-Type-Options"] = nosniff
 		h["X-Frame-Options"] = deny
 		h["Referrer-Policy"] = noReferrer
-		h["Content-Security-Policy"] = csp
+		h["Content-Security-Policy"] = s.csp
 		return next(c)
 	}
+}
+
+// contentSecurityPolicy allows our own origin, and the map tile hosts for fetching and drawing tiles
+// (MapLibre fetches them and decodes them into blob: images); nothing inline, no other origin.
+func contentSecurityPolicy(m *MapConfig) string {
+	tiles := ""
+	if m != nil {
+		seen := map[string]bool{}
+		for _, t := range m.Tiles {
+			if u, err := url.Parse(t); err == nil && u.Host != "" && !seen[u.Host] {
+				seen[u.Host] = true
+				tiles += " " + u.Scheme + "://" + u.Host
+			}
+		}
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:" + tiles +
+		"; connect-src 'self'" + tiles + "; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; " +
+		"form-action 'self'; frame-ancestors 'none'"
 }
 
 // Pre-built header values: assigning a shared slice costs no allocation per request.
@@ -90,7 +120,6 @@ var (
 	nosniff    = []string{"nosniff"}
 	deny       = []string{"DENY"}
 	noReferrer = []string{"no-referrer"}
-	csp        = []string{"default-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' https:; worker-src 'self' blob:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"}
 )
 
 func (s *server) healthz(c echo.Context) error {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/yizhan/yizhan/server/api"
@@ -75,6 +76,59 @@ func TestHead(t *testing.T) {
 		}
 		if path == "/api/v1/stations.geojson" && res.Header.Get("ETag") == "" {
 			t.Fatalf("HEAD %s: no ETag", path)
+		}
+	}
+}
+
+// The map background reaches the PWA through /api/v1/meta, and the Content-Security-Policy lets the
+// page fetch tiles from exactly the configured hosts; without tiles, meta says null and no other
+// origin is allowed.
+func TestMapConfigAndCSP(t *testing.T) {
+	var cat catalog.Catalog
+	cat.Swap(catalog.Build(1, benchStations(10), nil))
+	tiles := &api.MapConfig{
+		Tiles: []string{"https://t0.example.cn/{z}/{x}/{y}.png", "https://t1.example.cn/{z}/{x}/{y}.png"},
+		CRS:   "gcj02", Attribution: "© 测试", MaxZoom: 17,
+	}
+	for _, tc := range []struct {
+		m       *api.MapConfig
+		wantMap string
+		hosts   []string
+	}{
+		{nil, "null", nil},
+		{tiles, `{"tiles":["https://t0.example.cn/{z}/{x}/{y}.png","https://t1.example.cn/{z}/{x}/{y}.png"],"crs":"gcj02","attribution":"© 测试","max_zoom":17}`,
+			[]string{"https://t0.example.cn", "https://t1.example.cn"}},
+	} {
+		srv := httptest.NewServer(api.New(api.Deps{Catalog: &cat, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Map: tc.m}))
+		res, err := http.Get(srv.URL + "/api/v1/meta")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var meta map[string]json.RawMessage
+		json.NewDecoder(res.Body).Decode(&meta)
+		res.Body.Close()
+		srv.Close()
+		if string(meta["map"]) != tc.wantMap {
+			t.Errorf("meta.map = %s, want %s", meta["map"], tc.wantMap)
+		}
+		csp := res.Header.Get("Content-Security-Policy")
+		for _, directive := range strings.Split(csp, ";") {
+			fields := strings.Fields(directive)
+			if len(fields) == 0 || (fields[0] != "connect-src" && fields[0] != "img-src") {
+				continue
+			}
+			var origins []string
+			for _, f := range fields[1:] {
+				if strings.Contains(f, "://") {
+					origins = append(origins, f)
+				}
+			}
+			if strings.Join(origins, " ") != strings.Join(tc.hosts, " ") {
+				t.Errorf("%s allows %v, want exactly %v", fields[0], origins, tc.hosts)
+			}
+		}
+		if !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe") {
+			t.Errorf("CSP %q", csp)
 		}
 	}
 }

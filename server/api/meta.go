@@ -14,12 +14,20 @@ type vocabEntry struct {
 	Label station.Label `json:"label"`
 }
 
+// holidaysBody is the holiday calendar for clients that evaluate opening hours offline.
+type holidaysBody struct {
+	Holidays map[string]string `json:"holidays"` // YYYY-MM-DD → name
+	Years    []int             `json:"years"`    // the years the official arrangement covers
+}
+
 type metaBody struct {
 	Amenities    []vocabEntry        `json:"amenities"`
 	Kinds        []vocabEntry        `json:"kinds"`
 	Cities       []catalog.CityCount `json:"cities"`
 	StationCount int                 `json:"station_count"`
 	DataVersion  int64               `json:"data_version"`
+	Holidays     holidaysBody        `json:"holidays"`
+	Map          *MapConfig          `json:"map"` // null: no tiles, a plain background
 }
 
 // GET /api/v1/meta: the vocabularies with their labels, and counts.
@@ -29,6 +37,10 @@ func (s *server) meta(c echo.Context) error {
 		return err
 	}
 	m := metaBody{Cities: snap.Cities, StationCount: len(snap.Stations), DataVersion: snap.Version}
+	m.Holidays.Holidays, m.Holidays.Years = snap.Calendar().Holidays()
+	if s.Map != nil && len(s.Map.Tiles) > 0 {
+		m.Map = s.Map
+	}
 	for _, a := range station.Amenities() {
 		m.Amenities = append(m.Amenities, vocabEntry{a.String(), a.Label()})
 	}

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +28,10 @@ type Config struct {
 	LogLevel     string        `key:"log-level" help:"debug, info, warn or error"`
 	PollInterval time.Duration `key:"poll-interval" help:"how often serve checks the database for writes made by other processes (import, edits)"`
 	Holidays     string        `key:"holidays" help:"public-holiday calendar CSV (date,kind,name) for PH in opening hours; empty = the built-in one"`
+	MapTiles     string        `key:"map-tiles" help:"raster tile URL template(s) for the PWA's map, {z}/{x}/{y}, several separated by spaces; empty = a plain background"`
+	MapCRS       string        `key:"map-crs" help:"coordinate system of the tiles: wgs84 (Tianditu, OpenStreetMap) or gcj02 (Amap)"`
+	MapAttrib    string        `key:"map-attribution" help:"attribution the tile provider requires, shown on the map"`
+	MapMaxZoom   int           `key:"map-max-zoom" help:"highest zoom level the tile source has"`
 }
 
 // Defaults are the values used when nothing else sets a key.
@@ -36,6 +42,8 @@ func Defaults() Config {
 		Seed:         "data/stations.csv",
 		LogLevel:     "info",
 		PollInterval: time.Second,
+		MapCRS:       "wgs84",
+		MapMaxZoom:   18,
 	}
 }
 
@@ -70,6 +78,8 @@ func RegisterFlags(fs *pflag.FlagSet, keys ...string) {
 			fs.String(f.key, v, f.help)
 		case time.Duration:
 			fs.Duration(f.key, v, f.help)
+		case int:
+			fs.Int(f.key, v, f.help)
 		}
 	}
 }
@@ -143,6 +153,12 @@ func Load(file string, fs *pflag.FlagSet) (Config, error) {
 				return Config{}, fmt.Errorf("%s: %w", f.key, err)
 			}
 			dst.SetInt(int64(d))
+		case int:
+			n, err := strconv.Atoi(fmt.Sprint(v.Get(f.key)))
+			if err != nil {
+				return Config{}, fmt.Errorf("%s: %v is not a whole number", f.key, v.Get(f.key))
+			}
+			dst.SetInt(int64(n))
 		}
 	}
 	return c, c.Validate()
@@ -177,6 +193,19 @@ func (c Config) Validate() error {
 	}
 	if c.PollInterval < 10*time.Millisecond {
 		errs = append(errs, fmt.Errorf("poll-interval: %v is below 10ms", c.PollInterval))
+	}
+	for _, t := range strings.Fields(c.MapTiles) {
+		u, err := url.Parse(t)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			!strings.Contains(t, "{z}") || !strings.Contains(t, "{x}") || !strings.Contains(t, "{y}") {
+			errs = append(errs, fmt.Errorf("map-tiles: %q is not an http(s) URL template with {z}, {x} and {y}", t))
+		}
+	}
+	if c.MapCRS != "wgs84" && c.MapCRS != "gcj02" {
+		errs = append(errs, fmt.Errorf("map-crs: %q is not wgs84 or gcj02", c.MapCRS))
+	}
+	if c.MapMaxZoom < 1 || c.MapMaxZoom > 22 {
+		errs = append(errs, fmt.Errorf("map-max-zoom: %d is not between 1 and 22", c.MapMaxZoom))
 	}
 	return errors.Join(errs...)
 }

@@ -36,7 +36,10 @@ func TestLoadFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config.Config{DB: "/var/lib/yizhan/yizhan.db", Listen: "0.0.0.0:9090", Seed: "", LogLevel: "warn", PollInterval: 250 * time.Millisecond}
+	want := config.Config{DB: "/var/lib/yizhan/yizhan.db", Listen: "0.0.0.0:9090", Seed: "", LogLevel: "warn", PollInterval: 250 * time.Millisecond,
+		Holidays: "/etc/yizhan/holidays.csv",
+		MapTiles: "https://webrd01.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z} https://webrd02.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}",
+		MapCRS:   "gcj02", MapAttrib: "© 高德地图", MapMaxZoom: 18}
 	if c != want {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
@@ -68,6 +71,10 @@ func TestLoadRejects(t *testing.T) {
 		{"bad listen from env", "", map[string]string{"YIZHAN_LISTEN": "8080"}, nil, "listen"},
 		{"bad log level flag", "", nil, []string{"--log-level", "loud"}, "log-level"},
 		{"missing file", "testdata/nope.yaml", nil, nil, "nope.yaml"},
+		{"tile URL without scheme", "testdata/bad-tiles.yaml", nil, nil, "map-tiles"},
+		{"zoom that is not a number", "testdata/bad-zoom.yaml", nil, nil, "map-max-zoom"},
+		{"tile CRS from env", "", map[string]string{"YIZHAN_MAP_CRS": "bd09"}, nil, "map-crs"},
+		{"zoom out of range from flag", "", nil, []string{"--map-max-zoom", "30"}, "map-max-zoom"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {

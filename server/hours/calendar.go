@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -140,4 +141,25 @@ func NewCalendar(holidays map[time.Time]string, years ...int) *Calendar {
 		c.years[t.Year()] = true
 	}
 	return c
+}
+
+// Holidays lists the calendar's public holidays (YYYY-MM-DD → name) and the years it covers, for
+// clients that evaluate hours themselves (the PWA, offline). For other years they fall back to the
+// statutory days, as Holiday does.
+func (c *Calendar) Holidays() (map[string]string, []int) {
+	days := map[string]string{}
+	var years []int
+	if c == nil {
+		return days, years
+	}
+	for d, cd := range c.days {
+		if !cd.workday {
+			days[fmt.Sprintf("%04d-%02d-%02d", d.year, d.month, d.day)] = cd.name
+		}
+	}
+	for y := range c.years {
+		years = append(years, y)
+	}
+	slices.Sort(years)
+	return days, years
 }

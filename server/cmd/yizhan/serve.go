@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,7 +38,7 @@ func serveCmd() *cobra.Command {
 			return serve(cmd.Context(), cfg, log, nil)
 		},
 	}
-	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval", "holidays")
+	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval", "holidays", "map-tiles", "map-crs", "map-attribution", "map-max-zoom")
 	return cmd
 }
 
@@ -62,7 +63,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		files = os.DirFS(cfg.PWADir)
 	}
 	srv := &http.Server{
-		Handler:           api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit}),
+		Handler:           api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg)}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -212,4 +213,13 @@ func saveCache(ctx context.Context, db *sqlite.DB, snap *catalog.Snapshot, log *
 		return
 	}
 	log.Debug("station cache saved", "data_version", snap.Version, "elapsed_ms", time.Since(start).Milliseconds())
+}
+
+// mapConfig is the PWA's map background from the configuration (nil: no tiles configured).
+func mapConfig(cfg config.Config) *api.MapConfig {
+	tiles := strings.Fields(cfg.MapTiles)
+	if len(tiles) == 0 {
+		return nil
+	}
+	return &api.MapConfig{Tiles: tiles, CRS: cfg.MapCRS, Attribution: cfg.MapAttrib, MaxZoom: cfg.MapMaxZoom}
 }

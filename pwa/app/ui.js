@@ -1,0 +1,210 @@
+// The screens: filter chips, the list of nearest stations, the station sheet and the report form.
+// Every text from the data is set with textContent: station data is never HTML.
+
+import { t, label, getLang, weekdayName } from './i18n.js';
+import { state, openState } from './data.js';
+import { compassKey } from './geo.js';
+import { navigationLinks } from './nav.js';
+import { reasons } from './reports.js';
+
+const $ = (sel) => document.querySelector(sel);
+
+/** Creates an element with attributes and children (strings become text nodes). */
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+  return e;
+}
+
+/** Icons for amenities; the label (zh-CN or en) goes next to them for screen readers. */
+const icons = {
+  drinking_water: '💧', hot_water: '♨️', phone_charging: '📱', ebike_charging: '🔌', battery_swap: '🔋',
+  heating: '🔥', air_conditioning: '❄️', seating: '🪑', toilet: '🚻', microwave: '🍲', first_aid: '⛑️',
+  wifi: '📶', truck_parking: '🚚', shower: '🚿', laundry: '🧺', meals: '🍚', lodging: '🛏️',
+};
+
+/** The amenities riders ask for most, as filter chips, then "open now". */
+export const chipAmenities = ['hot_water', 'drinking_water', 'phone_charging', 'ebike_charging', 'heating', 'toilet', 'seating', 'microwave'];
+
+function amenityLabel(code) {
+  const a = state.meta?.amenities?.find((x) => x.code === code);
+  return a ? label(a.label) : code;
+}
+
+function kindLabel(code) {
+  const k = state.meta?.kinds?.find((x) => x.code === code);
+  return k ? label(k.label) : code;
+}
+
+export function formatDistance(m) {
+  if (m < 1000) return t('metres', Math.round(m));
+  return t('kilometres', (m / 1000).toFixed(m < 10000 ? 1 : 0));
+}
+
+function clock(d) {
+  const z = new Date(d.getTime() + 8 * 3600e3); // Asia/Shanghai
+  return `${String(z.getUTCHours()).padStart(2, '0')}:${String(z.getUTCMinutes()).padStart(2, '0')}`;
+}
+
+function dayOf(d) { return Math.floor((d.getTime() + 8 * 3600e3) / 86400e3); }
+
+/** The words for a station's open state, e.g. "营业中 · 18:00关门". */
+export function openWords(st, now = new Date()) {
+  if (st.props.status === 'temporarily_closed') return { state: 'closed', text: t('statusTemporarilyClosed') };
+  if (st.props.status === 'closed') return { state: 'closed', text: t('statusClosed') };
+  const o = openState(st, now);
+  const key = { open: 'stateOpen', closingSoon: 'stateClosingSoon', closed: 'stateClosed', unknown: 'stateUnknown' }[o.state];
+  let text = t(key);
+  if (o.next) {
+    const when = (dayOf(o.next) === dayOf(now) ? '' : weekdayName((dayOf(o.next) + 3) % 7) + ' ') + clock(o.next);
+    text += ' · ' + t(o.state === 'closed' ? 'opensAt' : 'closesAt', when);
+  }
+  return { state: o.state, text };
+}
+
+/** Renders the filter chips into container; onChange gets the new filter set. */
+export function renderChips(container, filters, onChange) {
+  container.replaceChildren();
+  const chip = (pressed, text, toggle, icon) => el('button', {
+    type: 'button', class: 'chip', 'aria-pressed': String(pressed),
+    onclick: () => { toggle(); onChange(filters); },
+  }, icon ? el('span', { 'aria-hidden': 'true' }, icon + ' ') : null, text);
+  container.append(chip(filters.openNow, t('openNow'), () => { filters.openNow = !filters.openNow; }, '🕘'));
+  for (const code of chipAmenities) {
+    const on = filters.amenities.includes(code);
+    container.append(chip(on, amenityLabel(code), () => {
+      filters.amenities = on ? filters.amenities.filter((a) => a !== code) : [...filters.amenities, code];
+    }, icons[code]));
+  }
+}
+
+function amenityIcons(st, max = 6) {
+  const codes = (st.props.amenities || []).filter((c) => icons[c]);
+  const shown = codes.filter((c) => chipAmenities.includes(c)).concat(codes.filter((c) => !chipAmenities.includes(c))).slice(0, max);
+  return el('span', { class: 'amenities' }, shown.map((c) => el('span', { title: amenityLabel(c), 'aria-label': amenityLabel(c), role: 'img' }, icons[c])));
+}
+
+/** Renders the list of results ([{st, distanceM, bearingDeg}]); select(id) opens a station. */
+export function renderList(container, results, select, now = new Date()) {
+  container.replaceChildren();
+  if (!results.length) {
+    container.append(el('li', { class: 'empty' }, t('noResults')));
+    return;
+  }
+  for (const r of results) {
+    const ow = openWords(r.st, now);
+    const where = r.distanceM === undefined ? '' : t('towards', t(compassKey(r.bearingDeg)), formatDistance(r.distanceM));
+    container.append(el('li', { 'data-id': r.st.id },
+      el('button', { type: 'button', class: 'station', onclick: () => select(r.st.id) },
+        el('span', { class: 'name' }, r.st.props.name),
+        el('span', { class: 'line' }, el('span', { class: 'kind' }, kindLabel(r.st.props.kind)), where ? el('span', { class: 'where' }, where) : null),
+        el('span', { class: 'line' }, el('span', { class: `badge ${ow.state}` }, ow.text), amenityIcons(r.st)))));
+  }
+}
+
+function daysAgo(iso, now) {
+  const days = Math.floor((now - new Date(iso)) / 86400e3);
+  return days <= 0 ? t('justNow') : t('daysAgo', days);
+}
+
+function weekTable(st, now) {
+  const rows = [];
+  const start = new Date((dayOf(now) * 86400e3) - 8 * 3600e3); // today's midnight in Asia/Shanghai
+  for (let i = 0; i < 7; i++) {
+    const from = new Date(start.getTime() + i * 86400e3);
+    const to = new Date(from.getTime() + 86400e3);
+    const day = dayOf(from);
+    const name = i === 0 ? t('today') : weekdayName((day + 3) % 7);
+    let text;
+    if (!st.schedule) text = t('unknownAllDay');
+    else {
+      const ivs = st.schedule.intervals(from, to, state.calendar);
+      text = ivs.length === 0 ? t('closedAllDay') : ivs.map((iv) => {
+        if (iv.to - iv.from >= 86400e3 - 60e3) return t('allDay');
+        const end = clock(iv.to) === '00:00' ? '24:00' : clock(iv.to);
+        return `${clock(iv.from)}–${end}${iv.unknown ? ' ?' : ''}`;
+      }).join(', ');
+    }
+    const z = new Date(from.getTime() + 8 * 3600e3);
+    const holiday = state.calendar?.holiday(z.getUTCFullYear(), z.getUTCMonth() + 1, z.getUTCDate());
+    rows.push(el('tr', { class: i === 0 ? 'today' : null }, el('th', { scope: 'row' }, name), el('td', {}, text, holiday ? ` (${holiday})` : '')));
+  }
+  return el('table', { class: 'week' }, el('tbody', {}, rows));
+}
+
+/**
+ * Fills the station sheet (a <dialog>) for st and opens it. onReport(report) sends a report and
+ * resolves to the words to show.
+ */
+export function openSheet(dialog, st, { distance, onReport, now = new Date() }) {
+  const p = st.props;
+  const ow = openWords(st, now);
+  const body = [];
+  body.push(el('header', {},
+    el('h2', { id: 'sheet-title' }, p.name),
+    el('button', { type: 'button', class: 'close', 'aria-label': t('close'), onclick: () => dialog.close() }, '✕')));
+  body.push(el('p', { class: 'line' }, el('span', { class: 'kind' }, kindLabel(p.kind)), distance ? el('span', { class: 'where' }, distance) : null));
+  body.push(el('p', {}, el('span', { class: `badge ${ow.state}` }, ow.text)));
+  if (p.status_note) body.push(el('p', { class: 'note' }, p.status_note));
+
+  body.push(el('section', { 'aria-labelledby': 'nav-h' }, el('h3', { id: 'nav-h' }, t('navigate')),
+    el('div', { class: 'nav' }, navigationLinks(st).map((l, i) => el('a', { class: i === 0 ? 'primary' : null, href: l.href, rel: 'noopener', target: '_blank', 'data-nav': l.key }, t(l.key))))));
+
+  body.push(el('section', { 'aria-labelledby': 'hours-h' }, el('h3', { id: 'hours-h' }, t('hours')),
+    el('p', { class: 'hours-text' }, p.opening_hours || '—', !st.schedule && p.opening_hours ? ` ${t('hoursAsText')}` : ''),
+    weekTable(st, now)));
+
+  body.push(el('section', { 'aria-labelledby': 'am-h' }, el('h3', { id: 'am-h' }, t('amenities')),
+    el('ul', { class: 'amenity-list' }, (p.amenities || []).map((c) => el('li', {}, el('span', { 'aria-hidden': 'true' }, (icons[c] || '•') + ' '), amenityLabel(c))))));
+
+  const facts = [];
+  if (p.address) facts.push([t('address'), p.address]);
+  if (p.phone) facts.push([t('phone'), el('a', { href: `tel:${p.phone.replace(/[^0-9+]/g, '')}`, class: 'call' }, t('call', p.phone))]);
+  if (p.operator) facts.push([t('operator'), p.operator]);
+  facts.push(['', p.verified_at ? t('confirmed', daysAgo(p.verified_at, now)) : t('neverConfirmed')]);
+  body.push(el('dl', { class: 'facts' }, facts.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
+
+  const status = el('p', { role: 'status', class: 'report-status' });
+  const form = el('form', { class: 'report', method: 'dialog' },
+    el('fieldset', {}, el('legend', {}, t('reportTitle')),
+      reasons.map(([code, key], i) => el('label', { class: 'reason' }, el('input', { type: 'radio', name: 'reason', value: code, required: i === 0 }), ' ', t(key)))),
+    el('label', {}, t('reportNote'), el('textarea', { name: 'note', maxlength: '500', rows: '2' })),
+    el('button', { type: 'submit', class: 'primary' }, t('reportSend')), status);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    // One line: the server refuses control characters, and a note needs no layout.
+    const note = String(data.get('note') || '').replace(/\s+/g, ' ').trim();
+    status.textContent = await onReport({ station_id: st.id, reason: data.get('reason'), note });
+  });
+  body.push(el('details', { class: 'report-box' }, el('summary', {}, t('report')), form));
+
+  dialog.replaceChildren(...body);
+  dialog.setAttribute('aria-labelledby', 'sheet-title');
+  dialog.lang = getLang();
+  if (!dialog.open) dialog.showModal();
+}
+
+/** Shows the connection and data-age line. */
+export function renderStatus(node, { online, checkedAt, pendingReports, now = Date.now() }) {
+  const parts = [online ? t('online') : t('offline')];
+  if (checkedAt) {
+    const mins = Math.floor((now - checkedAt) / 60e3);
+    const age = mins < 1 ? t('justNow') : mins < 60 ? t('minutesAgo', mins) : mins < 48 * 60 ? t('hoursAgo', Math.floor(mins / 60)) : t('daysAgo', Math.floor(mins / 1440));
+    parts.push(t('dataAge', age));
+  }
+  if (pendingReports) parts.push(t('reportsPending', pendingReports));
+  node.textContent = parts.join(' · ');
+  node.classList.toggle('offline', !online);
+}
+
+export { $ };
