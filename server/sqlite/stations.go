@@ -127,6 +127,9 @@ type UpsertOptions struct {
 	OnlyIfEmpty bool
 	// DryRun computes the result and rolls back, writing nothing.
 	DryRun bool
+	// Actor, when named, is recorded in the audit trail for every created and updated station (an
+	// import). The seed, written with no actor, is not audited: it is where the history starts.
+	Actor Actor
 }
 
 // errDryRun rolls a dry run back.
@@ -193,6 +196,12 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 					return fmt.Errorf("insert %s: %w", st.ID, err)
 				}
 				st.Version, st.UpdatedAt = 1, stampTime
+				if opt.Actor.Name != "" {
+					before, after := diff(nil, st)
+					if err := insertAudit(ctx, tx, st.ID, 1, "create", opt.Actor, stamp, before, after); err != nil {
+						return err
+					}
+				}
 				existing[st.ID] = *st // a repeated id later in the same batch updates this row
 				res.Created++
 			case sameData(&old, st):
@@ -205,6 +214,13 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 					return fmt.Errorf("update %s: %w", st.ID, err)
 				}
 				st.Version, st.UpdatedAt = old.Version+1, stampTime
+				if opt.Actor.Name != "" {
+					before, after := diff(&old, st)
+					if err := insertAudit(ctx, tx, st.ID, st.Version, "import", opt.Actor, stamp, before, after); err != nil {
+						return err
+					}
+				}
+				existing[st.ID] = *st
 				res.Updated++
 			}
 		}

@@ -15,6 +15,9 @@ const (
 	CodeInvalidImport      = "invalid_import"
 	CodeUnavailable        = "unavailable"
 	CodeInternal           = "internal"
+	CodeVersionConflict    = "version_conflict"      // If-Match names an older version
+	CodePreconditionNeeded = "precondition_required" // a write without If-Match
+	CodeForbidden          = "forbidden"
 )
 
 // Error is a domain error that is safe to show to the caller: Detail is written for users, Field names

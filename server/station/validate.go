@@ -47,10 +47,37 @@ func (st *Station) Validate() *Error {
 			return e
 		}
 	}
+	if e := CheckPhone(st.Phone); e != nil {
+		return e
+	}
 	if st.Adcode != "" && (len(st.Adcode) != 6 || strings.Trim(st.Adcode, "0123456789") != "") {
 		return Errorf(CodeInvalidParameter, "adcode", "adcode %q must be 6 digits", st.Adcode)
 	}
 	return CheckLiaoning(st.Lon, st.Lat)
+}
+
+// CheckPhone accepts what Chinese station lists write as a phone number: digits with an optional
+// leading "+", separated by "-" or spaces, with an optional extension after "转" or "ext", 5 to 20
+// digits in all (12345 hotlines to +86 mobile numbers). Empty is allowed.
+func CheckPhone(s string) *Error {
+	if s == "" {
+		return nil
+	}
+	main, _, _ := strings.Cut(strings.ReplaceAll(s, "ext", "转"), "转")
+	digits := 0
+	for i, r := range main {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == '-', r == ' ':
+		default:
+			return Errorf(CodeInvalidParameter, "phone", "phone %q: only digits, a leading +, - and spaces are allowed", s)
+		}
+	}
+	if digits < 5 || digits > 20 {
+		return Errorf(CodeInvalidParameter, "phone", "phone %q has %d digits; a phone number has 5 to 20", s, digits)
+	}
+	return nil
 }
 
 // CheckText rejects text that is too long, not UTF-8, or carries control or bidi-override characters

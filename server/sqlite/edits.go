@@ -1,0 +1,180 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/yizhan/yizhan/server/station"
+)
+
+// Actor is who makes a change, as the audit trail records it.
+type Actor struct {
+	UserID int64  // 0 when not a logged-in user
+	Name   string // the username, or "import"
+}
+
+// AuditEntry is one recorded change of one station.
+type AuditEntry struct {
+	ID        int64          `json:"id"`
+	StationID string         `json:"station_id"`
+	Version   int64          `json:"version"` // the version the change produced
+	Action    string         `json:"action"`  // create, edit, verify or import
+	UserID    int64          `json:"user_id"`
+	Actor     string         `json:"actor"`
+	At        time.Time      `json:"at"`
+	Before    map[string]any `json:"before"` // the changed fields, before
+	After     map[string]any `json:"after"`  // and after
+}
+
+// auditFields is a station as the audit trail shows it: every field a change can touch.
+func auditFields(st *station.Station) map[string]any {
+	verified := ""
+	if !st.VerifiedAt.IsZero() {
+		verified = st.VerifiedAt.UTC().Format(time.RFC3339)
+	}
+	return map[string]any{
+		"name": st.Name, "kind": st.Kind.String(), "lon": st.Lon, "lat": st.Lat, "source_crs": crsOrDefault(st.SourceCRS),
+		"source_text": st.SourceText, "address": st.Address, "city": st.City, "district": st.District,
+		"adcode": st.Adcode, "amenities": st.Amenities.String(), "opening_hours": st.OpeningHours,
+		"status": st.Status.String(), "status_note": st.StatusNote, "audience": st.Audience.String(),
+		"phone": st.Phone, "operator": st.Operator, "verified_at": verified,
+	}
+}
+
+// diff returns the fields that differ, before and after; old nil means the station is new.
+func diff(old, cur *station.Station) (before, after map[string]any) {
+	a := auditFields(cur)
+	if old == nil {
+		return map[string]any{}, a
+	}
+	b := auditFields(old)
+	before, after = map[string]any{}, map[string]any{}
+	for k, v := range a {
+		if b[k] != v {
+			before[k], after[k] = b[k], v
+		}
+	}
+	return before, after
+}
+
+func insertAudit(ctx context.Context, tx *sql.Tx, id string, version int64, action string, actor Actor, at string, before, after map[string]any) error {
+	bj, err := json.Marshal(before)
+	if err != nil {
+		return err
+	}
+	aj, err := json.Marshal(after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO station_audit (station_id, version, action, user_id, actor, at, before, after)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, version, action, actor.UserID, actor.Name, at, string(bj), string(aj))
+	return err
+}
+
+// EditStation changes station id in one transaction with its audit entry, if its version is still
+// ifVersion. apply changes a copy of the stored station; the result is validated, and written only if
+// it differs (a new version, a new data version). verify marks the change as a "still accurate"
+// confirmation in the audit trail. Errors: not_found; version_conflict, returned with the current
+// station; apply's own errors; the validation's.
+func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor Actor, now time.Time, verify bool,
+	apply func(*station.Station) *station.Error) (station.Station, error) {
+	var out station.Station
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+stationColumns+` FROM station WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		found := rows.Next()
+		var cur station.Station
+		if found {
+			cur, err = scanStation(rows)
+		}
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		if !found {
+			return station.Errorf(station.CodeNotFound, "id", "no station has id %q", id)
+		}
+		out = cur
+		if cur.Version != ifVersion {
+			return station.Errorf(station.CodeVersionConflict, "If-Match",
+				"the station is at version %d, not %d: someone changed it; reload and edit again", cur.Version, ifVersion)
+		}
+		edited := cur
+		if e := apply(&edited); e != nil {
+			return e
+		}
+		edited.ID, edited.Version, edited.UpdatedAt = cur.ID, cur.Version, cur.UpdatedAt
+		if e := edited.Validate(); e != nil {
+			return e
+		}
+		before, after := diff(&cur, &edited)
+		if len(after) == 0 {
+			return nil // nothing changed: no new version
+		}
+		stamp := now.UTC().Format(timeLayout)
+		edited.Version = cur.Version + 1
+		edited.UpdatedAt, _ = time.Parse(timeLayout, stamp)
+		if _, err := tx.ExecContext(ctx, `UPDATE station SET name = ?, kind = ?, lon = ?, lat = ?, source_crs = ?,
+			source_text = ?, address = ?, city = ?, district = ?, adcode = ?, amenities = ?, opening_hours = ?,
+			status = ?, status_note = ?, audience = ?, phone = ?, operator = ?, version = ?, updated_at = ?,
+			verified_at = ? WHERE id = ?`,
+			edited.Name, edited.Kind.String(), edited.Lon, edited.Lat, crsOrDefault(edited.SourceCRS), edited.SourceText,
+			edited.Address, edited.City, edited.District, edited.Adcode, edited.Amenities.String(), edited.OpeningHours,
+			edited.Status.String(), edited.StatusNote, edited.Audience.String(), edited.Phone, edited.Operator,
+			edited.Version, stamp, formatTime(edited.VerifiedAt), id); err != nil {
+			return err
+		}
+		if err := bumpDataVersion(ctx, tx); err != nil {
+			return err
+		}
+		action := "edit"
+		if verify && len(after) == 1 && after["verified_at"] != nil {
+			action = "verify"
+		}
+		if err := insertAudit(ctx, tx, id, edited.Version, action, actor, stamp, before, after); err != nil {
+			return err
+		}
+		out = edited
+		return nil
+	})
+	var se *station.Error
+	if err != nil && !(errors.As(err, &se) && se.Code == station.CodeVersionConflict) {
+		return station.Station{}, err
+	}
+	return out, err
+}
+
+// History returns station id's audit trail, newest first, at most limit entries.
+func (db *DB) History(ctx context.Context, id string, limit int) ([]AuditEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, station_id, version, action, user_id, actor, at, before, after
+		FROM station_audit WHERE station_id = ? ORDER BY id DESC LIMIT ?`, id, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []AuditEntry{}
+	for rows.Next() {
+		var e AuditEntry
+		var at, before, after string
+		if err := rows.Scan(&e.ID, &e.StationID, &e.Version, &e.Action, &e.UserID, &e.Actor, &at, &before, &after); err != nil {
+			return nil, err
+		}
+		if e.At, err = time.Parse(timeLayout, at); err != nil {
+			return nil, fmt.Errorf("audit %d: at: %w", e.ID, err)
+		}
+		if err := json.Unmarshal([]byte(before), &e.Before); err != nil {
+			return nil, fmt.Errorf("audit %d: %w", e.ID, err)
+		}
+		if err := json.Unmarshal([]byte(after), &e.After); err != nil {
+			return nil, fmt.Errorf("audit %d: %w", e.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
