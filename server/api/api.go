@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/hours"
 )
@@ -36,6 +38,15 @@ type Deps struct {
 	ReportLimit RateLimit
 	// Map is the PWA's map background, sent in /api/v1/meta (nil: a plain background).
 	Map *MapConfig
+	// Users keeps accounts and sessions (nil: the session and admin routes answer 503).
+	Users UserStore
+	// Sessions bounds how long a login lasts (zero fields: auth.DefaultLifetimes's).
+	Sessions auth.Lifetimes
+	// LoginLimit bounds login attempts per account name, LoginAddressLimit per client address (zero
+	// fields: DefaultLoginLimit's and DefaultLoginAddressLimit's).
+	LoginLimit, LoginAddressLimit RateLimit
+	// Now is the clock for sessions and login limits (nil: time.Now); tests move it forward.
+	Now func() time.Time
 }
 
 // MapConfig is a raster tile source for the PWA's map.
@@ -51,11 +62,21 @@ type server struct {
 	static        staticFiles // the PWA's files, read on first use
 	reportLimiter *clientLimiter
 	csp           []string // Content-Security-Policy, with the tile hosts
+	lifetimes     auth.Lifetimes
+	loginLimiter  *clientLimiter // per account name
+	addrLimiter   *clientLimiter // login attempts per client address
 }
 
 // New returns the HTTP handler with every route.
 func New(d Deps) *echo.Echo {
-	s := &server{Deps: d, reportLimiter: newClientLimiter(d.ReportLimit), csp: []string{contentSecurityPolicy(d.Map)}}
+	s := &server{Deps: d, reportLimiter: newClientLimiter(d.ReportLimit), csp: []string{contentSecurityPolicy(d.Map)},
+		lifetimes:    d.Sessions.OrDefault(),
+		loginLimiter: newClientLimiter(orDefault(d.LoginLimit, DefaultLoginLimit)),
+		addrLimiter:  newClientLimiter(orDefault(d.LoginAddressLimit, DefaultLoginAddressLimit)),
+	}
+	if s.Now == nil {
+		s.Now = time.Now
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Client addresses (for rate limits) come from the connection: no proxy is trusted yet, and
@@ -79,6 +100,16 @@ func New(d Deps) *echo.Echo {
 	v1.POST("/stations/:id/reports", s.createReport)
 	v1.Match(read, "/search", s.search)
 	v1.Match(read, "/hours/preview", s.hoursPreview)
+
+	// Signed in: signedIn finds the session (401 without one) and checks X-CSRF-Token on writes.
+	v1.POST("/session", s.login)
+	v1.Match(read, "/session", s.currentSession, s.signedIn)
+	v1.DELETE("/session", s.logout, s.signedIn)
+	admin := []echo.MiddlewareFunc{s.signedIn, s.adminOnly}
+	v1.Match(read, "/admin/users", s.listUsers, admin...)
+	v1.POST("/admin/users", s.createUser, admin...)
+	v1.PATCH("/admin/users/:id", s.updateUser, admin...)
+	v1.PUT("/admin/users/:id/stations", s.setUserStations, admin...)
 
 	e.Match(read, "/*", s.pwa)
 	return e

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -45,6 +46,11 @@ var statusOf = map[string]int{
 	codePayloadTooLarge:            http.StatusRequestEntityTooLarge,
 	codeUnsupportedMediaType:       http.StatusUnsupportedMediaType,
 	codeRateLimited:                http.StatusTooManyRequests,
+	auth.CodeUnauthenticated:       http.StatusUnauthorized,
+	station.CodeForbidden:          http.StatusForbidden,
+	auth.CodeAlreadyExists:         http.StatusConflict,
+	auth.CodeLastAdmin:             http.StatusConflict,
+	auth.CodeNotOperator:           http.StatusConflict,
 }
 
 // handleError is Echo's single error handler. Domain errors carry a safe detail; Echo's own errors
@@ -119,6 +125,11 @@ var messages = map[string]station.Label{
 	codePayloadTooLarge:            {Zh: "请求内容过大", En: "Payload too large"},
 	codeUnsupportedMediaType:       {Zh: "不支持的内容类型", En: "Unsupported media type"},
 	codeRateLimited:                {Zh: "请求过于频繁", En: "Too many requests"},
+	auth.CodeUnauthenticated:       {Zh: "未登录或登录已失效", En: "Not signed in"},
+	station.CodeForbidden:          {Zh: "无权执行此操作", En: "Forbidden"},
+	auth.CodeAlreadyExists:         {Zh: "已存在", En: "Already exists"},
+	auth.CodeLastAdmin:             {Zh: "不能停用或降级最后一位管理员", En: "The last admin must stay"},
+	auth.CodeNotOperator:           {Zh: "只有运营人员可以分配驿站", En: "Only operators run stations"},
 }
 
 // localize picks English when the client prefers it over Chinese, and zh-CN otherwise.

@@ -21,29 +21,33 @@ import (
 
 // Config is every setting of the yizhan binary.
 type Config struct {
-	DB           string        `key:"db" help:"SQLite database file (created when missing)"`
-	Listen       string        `key:"listen" help:"address the HTTP server listens on"`
-	Seed         string        `key:"seed" help:"CSV file loaded into an empty database on first start; empty = none"`
-	PWADir       string        `key:"pwa-dir" help:"serve the PWA from this folder instead of the embedded copy (front-end work)"`
-	LogLevel     string        `key:"log-level" help:"debug, info, warn or error"`
-	PollInterval time.Duration `key:"poll-interval" help:"how often serve checks the database for writes made by other processes (import, edits)"`
-	Holidays     string        `key:"holidays" help:"public-holiday calendar CSV (date,kind,name) for PH in opening hours; empty = the built-in one"`
-	MapTiles     string        `key:"map-tiles" help:"raster tile URL template(s) for the PWA's map, {z}/{x}/{y}, several separated by spaces; empty = a plain background"`
-	MapCRS       string        `key:"map-crs" help:"coordinate system of the tiles: wgs84 (Tianditu, OpenStreetMap) or gcj02 (Amap)"`
-	MapAttrib    string        `key:"map-attribution" help:"attribution the tile provider requires, shown on the map"`
-	MapMaxZoom   int           `key:"map-max-zoom" help:"highest zoom level the tile source has"`
+	DB              string        `key:"db" help:"SQLite database file (created when missing)"`
+	Listen          string        `key:"listen" help:"address the HTTP server listens on"`
+	Seed            string        `key:"seed" help:"CSV file loaded into an empty database on first start; empty = none"`
+	PWADir          string        `key:"pwa-dir" help:"serve the PWA from this folder instead of the embedded copy (front-end work)"`
+	LogLevel        string        `key:"log-level" help:"debug, info, warn or error"`
+	PollInterval    time.Duration `key:"poll-interval" help:"how often serve checks the database for writes made by other processes (import, edits)"`
+	Holidays        string        `key:"holidays" help:"public-holiday calendar CSV (date,kind,name) for PH in opening hours; empty = the built-in one"`
+	MapTiles        string        `key:"map-tiles" help:"raster tile URL template(s) for the PWA's map, {z}/{x}/{y}, several separated by spaces; empty = a plain background"`
+	MapCRS          string        `key:"map-crs" help:"coordinate system of the tiles: wgs84 (Tianditu, OpenStreetMap) or gcj02 (Amap)"`
+	MapAttrib       string        `key:"map-attribution" help:"attribution the tile provider requires, shown on the map"`
+	MapMaxZoom      int           `key:"map-max-zoom" help:"highest zoom level the tile source has"`
+	SessionLifetime time.Duration `key:"session-lifetime" help:"a login lasts at most this long, however busy (1m to 720h)"`
+	SessionIdle     time.Duration `key:"session-idle" help:"a login ends after this long without a request (1m to session-lifetime)"`
 }
 
 // Defaults are the values used when nothing else sets a key.
 func Defaults() Config {
 	return Config{
-		DB:           "data/yizhan.db",
-		Listen:       "127.0.0.1:8080",
-		Seed:         "data/stations.csv",
-		LogLevel:     "info",
-		PollInterval: time.Second,
-		MapCRS:       "wgs84",
-		MapMaxZoom:   18,
+		DB:              "data/yizhan.db",
+		Listen:          "127.0.0.1:8080",
+		Seed:            "data/stations.csv",
+		LogLevel:        "info",
+		PollInterval:    time.Second,
+		MapCRS:          "wgs84",
+		MapMaxZoom:      18,
+		SessionLifetime: 12 * time.Hour,
+		SessionIdle:     2 * time.Hour,
 	}
 }
 
@@ -206,6 +210,12 @@ func (c Config) Validate() error {
 	}
 	if c.MapMaxZoom < 1 || c.MapMaxZoom > 22 {
 		errs = append(errs, fmt.Errorf("map-max-zoom: %d is not between 1 and 22", c.MapMaxZoom))
+	}
+	if c.SessionLifetime < time.Minute || c.SessionLifetime > 720*time.Hour {
+		errs = append(errs, fmt.Errorf("session-lifetime: %v is not between 1m and 720h", c.SessionLifetime))
+	}
+	if c.SessionIdle < time.Minute || c.SessionIdle > c.SessionLifetime {
+		errs = append(errs, fmt.Errorf("session-idle: %v is not between 1m and session-lifetime (%v)", c.SessionIdle, c.SessionLifetime))
 	}
 	return errors.Join(errs...)
 }

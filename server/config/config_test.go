@@ -39,7 +39,8 @@ func TestLoadFile(t *testing.T) {
 	want := config.Config{DB: "/var/lib/yizhan/yizhan.db", Listen: "0.0.0.0:9090", Seed: "", LogLevel: "warn", PollInterval: 250 * time.Millisecond,
 		Holidays: "/etc/yizhan/holidays.csv",
 		MapTiles: "https://webrd01.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z} https://webrd02.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}",
-		MapCRS:   "gcj02", MapAttrib: "© 高德地图", MapMaxZoom: 18}
+		MapCRS:   "gcj02", MapAttrib: "© 高德地图", MapMaxZoom: 18,
+		SessionLifetime: 8 * time.Hour, SessionIdle: 30 * time.Minute}
 	if c != want {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
@@ -75,6 +76,8 @@ func TestLoadRejects(t *testing.T) {
 		{"zoom that is not a number", "testdata/bad-zoom.yaml", nil, nil, "map-max-zoom"},
 		{"tile CRS from env", "", map[string]string{"YIZHAN_MAP_CRS": "bd09"}, nil, "map-crs"},
 		{"zoom out of range from flag", "", nil, []string{"--map-max-zoom", "30"}, "map-max-zoom"},
+		{"session idle longer than the lifetime", "", map[string]string{"YIZHAN_SESSION_IDLE": "13h"}, nil, "session-idle"},
+		{"session lifetime of seconds", "testdata/bad-session.yaml", nil, nil, "session-lifetime"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {

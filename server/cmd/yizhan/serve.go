@@ -17,6 +17,7 @@ import (
 
 	"github.com/yizhan/yizhan/pwa"
 	"github.com/yizhan/yizhan/server/api"
+	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/config"
@@ -38,7 +39,8 @@ func serveCmd() *cobra.Command {
 			return serve(cmd.Context(), cfg, log, nil)
 		},
 	}
-	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval", "holidays", "map-tiles", "map-crs", "map-attribution", "map-max-zoom")
+	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval", "holidays", "map-tiles", "map-crs", "map-attribution", "map-max-zoom",
+		"session-lifetime", "session-idle")
 	return cmd
 }
 
@@ -63,7 +65,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		files = os.DirFS(cfg.PWADir)
 	}
 	srv := &http.Server{
-		Handler:           api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg)}),
+		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
+			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
