@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -18,6 +19,9 @@ const csrfHeader = "X-CSRF-Token"
 // touchEvery is how stale a session's last use may be before a request records it again: the idle
 // timeout does not need finer steps, and this keeps most signed-in reads from writing.
 const touchEvery = time.Minute
+
+// touchTimeout bounds how long a request waits to record its session's use.
+const touchTimeout = 2 * time.Second
 
 // Context keys for what signedIn found.
 const (
@@ -60,10 +64,16 @@ func (s *server) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 				"send the csrf_token of your session in the %s header with every change", csrfHeader)
 		}
 		if now.Sub(sess.LastSeenAt) >= touchEvery {
-			if err := s.Users.TouchSession(ctx, sess.IDHash, now); err != nil {
-				return err
+			// Best effort: while a long import holds the one write connection, a read must not wait for
+			// it just to move the idle clock. A missed touch is retried by the next request.
+			tctx, cancel := context.WithTimeout(ctx, touchTimeout)
+			err := s.Users.TouchSession(tctx, sess.IDHash, now)
+			cancel()
+			if err != nil {
+				s.Log.Warn("recording a session's use failed", "user_id", u.ID, "err", err)
+			} else {
+				sess.LastSeenAt = now
 			}
-			sess.LastSeenAt = now
 		}
 		c.Set(ctxUser, u)
 		c.Set(ctxSession, sess)

@@ -300,13 +300,6 @@ func setStations(ctx context.Context, tx *sql.Tx, userID int64, role auth.Role, 
 	return nil
 }
 
-// IsAssigned reports whether the station with stationID is assigned to the user with userID.
-func (db *DB) IsAssigned(ctx context.Context, userID int64, stationID string) (bool, error) {
-	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM user_stations WHERE user_id = ? AND station_id = ?`, userID, stationID).Scan(&n)
-	return n > 0, err
-}
-
 // CreateSession stores s.
 func (db *DB) CreateSession(ctx context.Context, s auth.Session) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
