@@ -204,7 +204,7 @@ func TestUserAddThenLogin(t *testing.T) {
 	out, err = userCLI(t, ts, "", "add", "op.shenyang", "--role", "operator", "--stations", st2+", "+st1)
 	_, generated, found := strings.Cut(out, "password (shown only this once): ")
 	generated = strings.TrimSpace(generated)
-	if err != nil || !found || len(generated) < 20 || !strings.Contains(out, "with 2 stations") {
+	if err != nil || !found || len(generated) < 20 || !strings.Contains(out, `created operator "op.shenyang" (id 2) running 2 stations`) {
 		t.Fatalf("user add with a generated password: %q %v", out, err)
 	}
 	op := newBrowser(ts, "127.0.0.2")

@@ -71,7 +71,11 @@ func userAddCmd() *cobra.Command {
 				return err
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "created %s %q (id %d) with %d stations\n", u.Role, u.Username, u.ID, len(u.Stations))
+			fmt.Fprintf(out, "created %s %q (id %d)", u.Role, u.Username, u.ID)
+			if u.Role == auth.RoleOperator {
+				fmt.Fprintf(out, " running %d stations", len(u.Stations))
+			}
+			fmt.Fprintln(out)
 			if generated {
 				fmt.Fprintf(out, "password (shown only this once): %s\n", password)
 			}
