@@ -1,5 +1,6 @@
-// Package codec reads and writes station files: the CSV exchange format (the seed file, admin imports
-// and exports) and GeoJSON. It is a pure core: no SQL, no HTTP.
+// Package codec reads and writes station files: Import reads CSV, XLSX and GeoJSON as government
+// offices produce them; WriteCSV, WriteXLSX and WriteGeoJSON write the exchange format that Import
+// reads back unchanged. It is a pure core: no SQL, no HTTP.
 package codec
 
 import (
@@ -9,13 +10,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
-	"github.com/paulmach/orb"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
-	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
 )
@@ -25,7 +29,7 @@ var Columns = []string{"id", "name", "kind", "lon", "lat", "address", "city", "d
 	"amenities", "opening_hours", "status", "status_note", "audience", "phone", "operator", "verified_at"}
 
 // RowErrors lists every problem of a file; it is returned whole so that an admin can fix everything at
-// once. Row is the 1-based data row (the header is row 0), Field the column.
+// once. Row is the 1-based data row (the header is row 0; see ImportResult), Field the column.
 type RowErrors []*station.Error
 
 func (e RowErrors) Error() string {
@@ -35,135 +39,146 @@ func (e RowErrors) Error() string {
 	return fmt.Sprintf("%d row error(s); first: row %d: %s", len(e), e[0].Row, e[0].Error())
 }
 
-// maxRowErrors bounds the report for a hopeless file.
-const maxRowErrors = 1000
-
-// ReadCSV reads the CSV exchange format (UTF-8, optional BOM) whose coordinates are in crs; they are
-// converted to WGS-84, and for another CRS the original text is kept. It returns every station, or
-// RowErrors listing every bad row and nothing else.
+// ReadCSV reads a CSV file (the exchange format, or any CSV Import accepts) whose coordinates are in
+// crs. It returns every station, or RowErrors listing every problem and nothing else. It is Import
+// without the size limits, for trusted files such as the seed dataset.
 func ReadCSV(r io.Reader, crs spatial.CRS) ([]station.Station, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\uFEFF")) {
-		br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.ReuseRecord = true
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, RowErrors{{Code: station.CodeInvalidImport, Detail: "the file is empty: expected a header row"}}
+	res, err := Import(r, ImportOptions{Format: "csv", CRS: crs, MaxBytes: math.MaxInt64})
+	var se *station.Error
+	if errors.As(err, &se) {
+		return nil, RowErrors{se}
 	}
 	if err != nil {
-		return nil, RowErrors{{Code: station.CodeInvalidImport, Detail: err.Error()}}
+		return nil, err
 	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[strings.TrimSpace(h)] = i
+	if len(res.Errors) > 0 {
+		return nil, RowErrors(res.Errors)
 	}
-	for _, name := range []string{"id", "name", "kind", "lon", "lat"} {
-		if _, ok := col[name]; !ok {
-			return nil, RowErrors{{Code: station.CodeInvalidImport, Field: name, Detail: fmt.Sprintf("the header has no %q column", name)}}
+	return res.Stations, nil
+}
+
+var utf8BOM = []byte("\uFEFF")
+
+// readCSV reads CSV in UTF-8 (with or without a BOM), UTF-16 with a BOM, or GB18030 (a superset of
+// GBK and GB2312, what Excel on Chinese Windows saves as "CSV (逗号分隔)"). The encoding is decided by
+// a BOM, else by whether the first 64 kB are valid UTF-8. The delimiter is a comma unless the header
+// row only makes sense split at tabs (Excel's "Unicode text") or at semicolons: the first of ',', tab
+// and ';' that splits one of the first rows into at least 3 known column names wins.
+func (im *importer) readCSV(br *bufio.Reader) error {
+	head, err := br.Peek(br.Size())
+	atEOF := err != nil
+	var src io.Reader = br
+	switch {
+	case bytes.HasPrefix(head, utf8BOM):
+		im.res.Encoding = "utf-8-bom"
+		br.Discard(len(utf8BOM))
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		im.res.Encoding = "utf-16le"
+		src = transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		im.res.Encoding = "utf-16be"
+		src = transform.NewReader(br, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder())
+	case validUTF8Prefix(head, atEOF):
+		im.res.Encoding = "utf-8"
+	default:
+		im.res.Encoding = "gb18030"
+		src = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+	}
+	dr, ok := src.(*bufio.Reader)
+	if !ok {
+		dr = bufio.NewReaderSize(src, 64<<10)
+	}
+	// A second BOM (files concatenated, or a BOM written twice) would end up in the first header.
+	for {
+		if p, _ := dr.Peek(len(utf8BOM)); !bytes.Equal(p, utf8BOM) {
+			break
 		}
+		dr.Discard(len(utf8BOM))
 	}
-	var out []station.Station
-	var errs RowErrors
-	seen := map[string]int{}
-	for row := 1; ; row++ {
+	head, _ = dr.Peek(dr.Size())
+	cr := csv.NewReader(dr)
+	cr.Comma = csvDelimiter(head)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	t := &table{im: im}
+	// Row numbers follow the lines as a spreadsheet shows them: an empty line (which encoding/csv
+	// skips) is a row, a cell with line breaks is not more than one.
+	lastLine := 0
+	nextRow := func(start, end int) {
+		t.row += 1 + max(start-lastLine-1, 0)
+		lastLine = end
+	}
+	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				errs = append(errs, &station.Error{Code: station.CodeInvalidImport, Row: row, Detail: pe.Err.Error()})
-				if errors.Is(pe.Err, csv.ErrFieldCount) {
-					continue
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe):
+			nextRow(pe.StartLine, pe.Line)
+			if t.cols != nil {
+				if err := im.countRow(); err != nil {
+					return err
 				}
-			} else {
-				errs = append(errs, &station.Error{Code: station.CodeInvalidImport, Row: row, Detail: err.Error()})
 			}
-			break
+			im.addError(&station.Error{Code: station.CodeInvalidImport, Row: t.dataRow(),
+				Detail: fmt.Sprintf("the row is not valid CSV (%v): a quote inside a cell must be doubled, and a cell with a quote, comma or line break must be quoted", pe.Err)})
+			continue
+		case err != nil:
+			return err
 		}
-		get := func(name string) string {
-			if i, ok := col[name]; ok && i < len(rec) {
-				return unneutralise(strings.TrimSpace(rec[i]))
-			}
-			return ""
-		}
-		st, e := parseRow(get, crs)
-		if e == nil {
-			if prev, dup := seen[st.ID]; dup {
-				e = station.Errorf(station.CodeInvalidImport, "id", "id %q is already used by row %d", st.ID, prev)
-			}
-		}
-		if e != nil {
-			e.Row = row
-			errs = append(errs, e)
-			if len(errs) >= maxRowErrors {
+		start, _ := cr.FieldPos(0)
+		end, _ := cr.FieldPos(len(rec) - 1)
+		nextRow(start, end+strings.Count(rec[len(rec)-1], "\n"))
+		if t.cols == nil {
+			if !t.header(rec) && t.row >= headerSearchRows {
 				break
 			}
 			continue
 		}
-		seen[st.ID] = row
-		out = append(out, st)
+		if err := t.data(rec, true); err != nil {
+			return err
+		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if t.cols == nil {
+		t.noHeader()
 	}
-	return out, nil
+	return nil
 }
 
-func parseRow(get func(string) string, crs spatial.CRS) (station.Station, *station.Error) {
-	st := station.Station{
-		ID: get("id"), Name: get("name"), Address: get("address"), City: get("city"), District: get("district"),
-		Adcode: get("adcode"), OpeningHours: hours.Normalize(get("opening_hours")).Normalized, StatusNote: get("status_note"),
-		Phone: get("phone"), Operator: get("operator"), SourceCRS: "wgs84",
-	}
-	var ok bool
-	if st.Kind, ok = station.ParseKind(get("kind")); !ok {
-		return st, station.Errorf(station.CodeInvalidParameter, "kind", "kind %q is not one of %s", get("kind"), kindCodes())
-	}
-	for _, c := range []struct {
-		field string
-		dst   *float64
-	}{{"lon", &st.Lon}, {"lat", &st.Lat}} {
-		v, e := ParseDecimal(c.field, get(c.field))
-		if e != nil {
-			return st, e
-		}
-		*c.dst = v
-	}
-	if crs != spatial.WGS84 {
-		st.SourceCRS, st.SourceText = crs.String(), get("lon")+","+get("lat")
-		p := spatial.ToWGS84(crs, orb.Point{st.Lon, st.Lat})
-		st.Lon, st.Lat = p[0], p[1]
-	}
-	set, bad, ok := station.ParseAmenitySet(get("amenities"))
-	if !ok {
-		return st, station.Errorf(station.CodeInvalidParameter, "amenities", "amenity %q is not in the vocabulary", bad)
-	}
-	st.Amenities = set
-	if s := get("status"); s != "" {
-		if st.Status, ok = station.ParseStatus(s); !ok {
-			return st, station.Errorf(station.CodeInvalidParameter, "status", "status %q is not open, temporarily_closed or closed", s)
+// csvDelimiter picks the delimiter from the first rows of a file (see readCSV).
+func csvDelimiter(head []byte) rune {
+	for _, d := range []rune{',', '\t', ';'} {
+		cr := csv.NewReader(bytes.NewReader(head))
+		cr.Comma, cr.FieldsPerRecord, cr.LazyQuotes = d, -1, true
+		for i := 0; i < headerSearchRows; i++ {
+			rec, err := cr.Read()
+			if err != nil {
+				break
+			}
+			if _, known, _ := matchHeader(rec); known >= 3 {
+				return d
+			}
 		}
 	}
-	if s := get("audience"); s != "" {
-		if st.Audience, ok = station.ParseAudience(s); !ok {
-			return st, station.Errorf(station.CodeInvalidParameter, "audience", "audience %q is not everyone, couriers_and_drivers or drivers", s)
+	return ','
+}
+
+// validUTF8Prefix reports whether head, the start of a file, is valid UTF-8; unless it is the whole
+// file, a rune cut at its end does not count against it.
+func validUTF8Prefix(head []byte, whole bool) bool {
+	if !whole {
+		for i := len(head) - 1; i >= 0 && i >= len(head)-utf8.UTFMax; i-- {
+			if utf8.RuneStart(head[i]) {
+				if !utf8.FullRune(head[i:]) {
+					head = head[:i]
+				}
+				break
+			}
 		}
 	}
-	if s := get("verified_at"); s != "" {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			return st, station.Errorf(station.CodeInvalidParameter, "verified_at", "verified_at %q is not an RFC 3339 time", s)
-		}
-		st.VerifiedAt = t
-	}
-	if e := st.Validate(); e != nil {
-		return st, e
-	}
-	return st, nil
+	return utf8.Valid(head)
 }
 
 // ParseDecimal parses a plain decimal number: digits with an optional sign and point. It refuses what
@@ -242,7 +257,8 @@ func formatVerified(t time.Time) string {
 
 // neutraliseFormula prefixes a cell that starts like a spreadsheet formula with an apostrophe, which
 // spreadsheets show as text. Plain negative numbers (coordinates never are, but a value might be) are
-// left alone.
+// left alone. A cell that already starts with an apostrophe before such a character gets one more,
+// so that unneutralise gives it back exactly.
 func neutraliseFormula(s string) string {
 	if s == "" {
 		return s
@@ -255,13 +271,20 @@ func neutraliseFormula(s string) string {
 			return s
 		}
 		return "'" + s
+	case '\'':
+		if len(s) > 1 && strings.IndexByte(neutralised, s[1]) >= 0 {
+			return "'" + s
+		}
 	}
 	return s
 }
 
+// neutralised are the characters after which a leading apostrophe is neutraliseFormula's.
+const neutralised = "=+-@\t\r'"
+
 // unneutralise undoes neutraliseFormula so that export → import round-trips.
 func unneutralise(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+	if len(s) > 1 && s[0] == '\'' && strings.IndexByte(neutralised, s[1]) >= 0 {
 		return s[1:]
 	}
 	return s
