@@ -47,6 +47,13 @@ type Deps struct {
 	LoginLimit, LoginAddressLimit RateLimit
 	// Now is the clock for sessions and login limits (nil: time.Now); tests move it forward.
 	Now func() time.Time
+	// Stations changes stations (nil: edits answer 503).
+	Stations StationStore
+	// ReportDesk lists and resolves reports for operators and admins (nil: those routes answer 503).
+	ReportDesk ReportDesk
+	// Refresh rebuilds the snapshot from the database; edits call it so that their answer is already
+	// what every reader sees.
+	Refresh func(ctx context.Context) error
 }
 
 // MapConfig is a raster tile source for the PWA's map.
@@ -110,6 +117,12 @@ func New(d Deps) *echo.Echo {
 	v1.POST("/admin/users", s.createUser, admin...)
 	v1.PATCH("/admin/users/:id", s.updateUser, admin...)
 	v1.PUT("/admin/users/:id/stations", s.setUserStations, admin...)
+	v1.Match(read, "/admin/reports", s.listReports, admin...)
+	v1.Match(read, "/my/stations", s.myStations, s.signedIn)
+	v1.PATCH("/stations/:id", s.editStation, s.signedIn)
+	v1.Match(read, "/stations/:id/history", s.stationHistory, s.signedIn)
+	v1.Match(read, "/my/reports", s.listReports, s.signedIn)
+	v1.PATCH("/reports/:id", s.resolveReport, s.signedIn)
 
 	e.Match(read, "/*", s.pwa)
 	return e

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -22,6 +23,8 @@ type problem struct {
 	Code   string `json:"code"`
 	Field  string `json:"field,omitempty"`
 	Row    int    `json:"row,omitempty"`
+	// Current is the station as it is now, with a version_conflict (412): what the editor overwrote.
+	Current json.RawMessage `json:"current,omitempty"`
 }
 
 // Codes the HTTP layer adds to the domain's.
@@ -30,6 +33,7 @@ const (
 	codePayloadTooLarge      = "payload_too_large"
 	codeUnsupportedMediaType = "unsupported_media_type"
 	codeRateLimited          = "rate_limited" // with a Retry-After header
+	codeImportRunning        = "import_running"
 )
 
 // statusOf maps every error code to its HTTP status: the one place where that decision is made.
@@ -51,6 +55,9 @@ var statusOf = map[string]int{
 	auth.CodeAlreadyExists:         http.StatusConflict,
 	auth.CodeLastAdmin:             http.StatusConflict,
 	auth.CodeNotOperator:           http.StatusConflict,
+	station.CodeVersionConflict:    http.StatusPreconditionFailed,
+	station.CodePreconditionNeeded: http.StatusPreconditionRequired,
+	codeImportRunning:              http.StatusConflict,
 }
 
 // handleError is Echo's single error handler. Domain errors carry a safe detail; Echo's own errors
@@ -95,6 +102,11 @@ func (s *server) handleError(err error, c echo.Context) {
 		Field:  de.Field,
 		Row:    de.Row,
 	}
+	var cf *conflict
+	if errors.As(err, &cf) {
+		p.Current = stationFeature(cf.current, s.Calendar, s.Now())
+		c.Response().Header().Set("ETag", `"`+strconv.FormatInt(cf.current.Version, 10)+`"`)
+	}
 	body, _ := json.Marshal(p)
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "application/problem+json")
@@ -130,6 +142,9 @@ var messages = map[string]station.Label{
 	auth.CodeAlreadyExists:         {Zh: "已存在", En: "Already exists"},
 	auth.CodeLastAdmin:             {Zh: "不能停用或降级最后一位管理员", En: "The last admin must stay"},
 	auth.CodeNotOperator:           {Zh: "只有运营人员可以分配驿站", En: "Only operators run stations"},
+	station.CodeVersionConflict:    {Zh: "数据已被他人修改", En: "Changed by someone else"},
+	station.CodePreconditionNeeded: {Zh: "缺少版本号（If-Match）", En: "If-Match required"},
+	codeImportRunning:              {Zh: "另一个导入正在进行", En: "Another import is running"},
 }
 
 // localize picks English when the client prefers it over Chinese, and zh-CN otherwise.

@@ -235,7 +235,7 @@ func accountKey(name string) string {
 
 // readObject reads a request body that must be one JSON object in UTF-8 of at most limit bytes, sent
 // as application/json. Each member's value is decoded into members[name], which is a *string, *bool
-// or *[]string; it returns which members were given. An unknown member, a repeated one, a null or a
+// *float64 or *[]string; it returns which members were given. An unknown member, a repeated one, a null or a
 // value of the wrong type is an error naming the member: encoding/json alone would match names
 // without regard to case, let a repeated member win silently and turn invalid bytes into U+FFFD.
 func readObject(c echo.Context, limit int64, members map[string]any) (map[string]bool, error) {
@@ -286,6 +286,8 @@ func readObject(c echo.Context, limit int64, members map[string]any) (map[string
 				kind = "a string"
 			case *[]string:
 				kind = "a list of strings"
+			case *float64:
+				kind = "a number"
 			}
 			return nil, station.Errorf(station.CodeInvalidParameter, name, "%s must be %s", name, kind)
 		}

@@ -36,6 +36,20 @@ func (c *Catalog) Current() *Snapshot { return c.cur.Load() }
 // Swap makes s the current snapshot.
 func (c *Catalog) Swap(s *Snapshot) { c.cur.Store(s) }
 
+// SwapIfNewer makes s the current snapshot unless the current one is at the same or a later data
+// version (two reloads racing must never put an older state back). It reports whether it swapped.
+func (c *Catalog) SwapIfNewer(s *Snapshot) bool {
+	for {
+		cur := c.cur.Load()
+		if cur != nil && cur.Version >= s.Version {
+			return false
+		}
+		if c.cur.CompareAndSwap(cur, s) {
+			return true
+		}
+	}
+}
+
 // Snapshot is all stations at one data version. It is never modified after Build.
 type Snapshot struct {
 	Version  int64

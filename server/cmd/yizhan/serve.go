@@ -66,7 +66,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	}
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
-			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}}),
+			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Stations: db, ReportDesk: db,
+			Refresh: func(ctx context.Context) error { return refresh(ctx, db, &cat, cal, log) }}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -175,7 +176,7 @@ func refresh(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hour
 		return err
 	}
 	loaded := time.Since(start)
-	cat.Swap(catalog.Build(version, stations, cal))
+	cat.SwapIfNewer(catalog.Build(version, stations, cal))
 	log.Debug("snapshot loaded", "data_version", version, "stations", len(stations),
 		"load_ms", loaded.Milliseconds(), "build_ms", (time.Since(start) - loaded).Milliseconds())
 	return nil

@@ -1,0 +1,289 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/yizhan/yizhan/server/auth"
+	"github.com/yizhan/yizhan/server/catalog"
+	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/hours"
+	"github.com/yizhan/yizhan/server/spatial"
+	"github.com/yizhan/yizhan/server/sqlite"
+	"github.com/yizhan/yizhan/server/station"
+)
+
+// StationStore changes stations. *sqlite.DB satisfies it.
+type StationStore interface {
+	// EditStation applies apply to station id if it is still at ifVersion, with an audit entry:
+	// not_found; version_conflict (with the current station); apply's and validation's errors.
+	EditStation(ctx context.Context, id string, ifVersion int64, actor sqlite.Actor, now time.Time, verify bool,
+		apply func(*station.Station) *station.Error) (station.Station, error)
+	// History returns a station's audit trail, newest first.
+	History(ctx context.Context, id string, limit int) ([]sqlite.AuditEntry, error)
+}
+
+// operatorFields are what an operator may change; admins may change every field of patchMembers.
+var operatorFields = []string{"opening_hours", "amenities", "status", "status_note", "phone", "verified"}
+
+// maxPatchBody bounds an edit: every text field at its limit in 4-byte characters, with room to spare.
+const maxPatchBody = 16 << 10
+
+// mayEdit reports whether the signed-in user may edit station id: admins any, operators their own.
+// Another operator's station is answered as if it did not exist (404), so ids cannot be probed.
+func (s *server) mayEdit(c echo.Context, u auth.User, id string) error {
+	if u.Role == auth.RoleAdmin {
+		return nil
+	}
+	full, err := s.Users.UserByID(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	if !auth.CanEdit(full, id, func(_ int64, sid string) bool { return slices.Contains(full.Stations, sid) }) {
+		return station.Errorf(station.CodeNotFound, "id", "no station has id %q", id)
+	}
+	return nil
+}
+
+// PATCH /api/v1/stations/:id with If-Match: "<version>": change a station. Operators may change
+// opening_hours, amenities, status, status_note, phone and set verified (stamps verified_at); admins
+// every field. A request naming a field the user may not change is refused whole.
+func (s *server) editStation(c echo.Context) error {
+	if s.Stations == nil {
+		return &station.Error{Code: station.CodeUnavailable, Detail: "this server cannot change stations"}
+	}
+	u, _ := signedInUser(c)
+	id := c.Param("id")
+	if err := s.mayEdit(c, u, id); err != nil {
+		return err
+	}
+	ifMatch := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if ifMatch == "" {
+		return station.Errorf(station.CodePreconditionNeeded, "If-Match",
+			`send If-Match: "<version>" with the version you edited, so that nobody's newer change is overwritten`)
+	}
+	version, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(ifMatch, "W/"), `"`), 10, 64)
+	if err != nil || version < 1 {
+		return station.Errorf(station.CodeInvalidParameter, "If-Match", `If-Match must be the station's ETag, such as "3"`)
+	}
+	var p struct {
+		name, kind, address, city, district, adcode, hours, status, note, audience, phone, operator string
+		lon, lat                                                                                    float64
+		amenities                                                                                   []string
+		verified                                                                                    bool
+	}
+	members := map[string]any{
+		"name": &p.name, "kind": &p.kind, "lon": &p.lon, "lat": &p.lat, "address": &p.address, "city": &p.city,
+		"district": &p.district, "adcode": &p.adcode, "opening_hours": &p.hours, "amenities": &p.amenities,
+		"status": &p.status, "status_note": &p.note, "audience": &p.audience, "phone": &p.phone,
+		"operator": &p.operator, "verified": &p.verified,
+	}
+	given, err := readObject(c, maxPatchBody, members)
+	if err != nil {
+		return err
+	}
+	if len(given) == 0 {
+		return station.Errorf(station.CodeMissingParameter, "", "name at least one field to change")
+	}
+	if u.Role != auth.RoleAdmin {
+		for name := range given {
+			if !slices.Contains(operatorFields, name) {
+				return station.Errorf(station.CodeForbidden, name, "operators may change %s; %s is changed by an admin",
+					strings.Join(operatorFields, ", "), name)
+			}
+		}
+	}
+	if given["verified"] && !p.verified {
+		return station.Errorf(station.CodeInvalidParameter, "verified", "verified can only be true: it confirms the data is still accurate")
+	}
+	now := s.Now()
+	apply := func(st *station.Station) *station.Error {
+		var ok bool
+		if given["name"] {
+			st.Name = strings.TrimSpace(p.name)
+		}
+		if given["kind"] {
+			if st.Kind, ok = station.ParseKind(p.kind); !ok {
+				return station.Errorf(station.CodeInvalidParameter, "kind", "kind %q is not in the vocabulary (see /api/v1/meta)", p.kind)
+			}
+		}
+		if given["lon"] || given["lat"] {
+			if given["lon"] != given["lat"] {
+				return station.Errorf(station.CodeMissingParameter, map[bool]string{true: "lat", false: "lon"}[given["lon"]],
+					"change lon and lat together")
+			}
+			st.Lon, st.Lat = p.lon, p.lat
+			st.SourceCRS, st.SourceText = "wgs84", codec.FormatCoord(p.lon)+","+codec.FormatCoord(p.lat)
+		}
+		for _, f := range []struct {
+			name string
+			dst  *string
+			src  string
+		}{{"address", &st.Address, p.address}, {"city", &st.City, p.city}, {"district", &st.District, p.district},
+			{"adcode", &st.Adcode, p.adcode}, {"status_note", &st.StatusNote, p.note}, {"phone", &st.Phone, p.phone},
+			{"operator", &st.Operator, p.operator}} {
+			if given[f.name] {
+				*f.dst = strings.TrimSpace(f.src)
+			}
+		}
+		if given["opening_hours"] {
+			if e := station.CheckText("opening_hours", p.hours, station.MaxTextLen); e != nil {
+				return e
+			}
+			text := strings.TrimSpace(p.hours)
+			res := hours.Normalize(text)
+			if text != "" && res.Status == hours.Unparsed {
+				_, perr := hours.Parse(text)
+				return station.Errorf(station.CodeInvalidParameter, "opening_hours",
+					"the opening hours %q are not understood (%v): write them as in the preview, e.g. Mo-Fr 08:00-18:00; PH off", text, perr)
+			}
+			st.OpeningHours = res.Normalized
+		}
+		if given["amenities"] {
+			var set station.AmenitySet
+			for _, code := range p.amenities {
+				a, ok := station.ParseAmenity(code)
+				if !ok {
+					return station.Errorf(station.CodeInvalidParameter, "amenities", "amenity %q is not in the vocabulary (see /api/v1/meta)", code)
+				}
+				set = set.With(a)
+			}
+			st.Amenities = set
+		}
+		if given["status"] {
+			if st.Status, ok = station.ParseStatus(p.status); !ok {
+				return station.Errorf(station.CodeInvalidParameter, "status", "status %q is not open, temporarily_closed or closed", p.status)
+			}
+		}
+		if given["audience"] {
+			if st.Audience, ok = station.ParseAudience(p.audience); !ok {
+				return station.Errorf(station.CodeInvalidParameter, "audience", "audience %q is not in the vocabulary", p.audience)
+			}
+		}
+		if given["verified"] {
+			st.VerifiedAt = now
+		}
+		return nil
+	}
+	edited, err := s.Stations.EditStation(c.Request().Context(), id, version, sqlite.Actor{UserID: u.ID, Name: u.Username},
+		now, given["verified"], apply)
+	if station.ErrorCode(err) == station.CodeVersionConflict {
+		return &conflict{err: err, current: edited}
+	}
+	if err != nil {
+		return err
+	}
+	// The change is committed; readers see it once the snapshot is rebuilt, before this answer goes out.
+	if s.Refresh != nil {
+		if err := s.Refresh(c.Request().Context()); err != nil {
+			s.Log.Error("reloading stations after an edit", "err", err)
+		}
+	}
+	return s.writeStation(c, edited)
+}
+
+// conflict is a version_conflict that carries the current station, which the answer includes so the
+// editor can show what changed (412).
+type conflict struct {
+	err     error
+	current station.Station
+}
+
+func (e *conflict) Error() string { return e.err.Error() }
+func (e *conflict) Unwrap() error { return e.err }
+
+// writeStation answers one station as a Feature with every property and its ETag.
+func (s *server) writeStation(c echo.Context, st station.Station) error {
+	c.Response().Header().Set("ETag", `"`+strconv.FormatInt(st.Version, 10)+`"`)
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.Blob(http.StatusOK, "application/geo+json", stationFeature(st, s.Calendar, s.Now()))
+}
+
+// stationFeature renders one station as the single-station answer does, open_now at now.
+func stationFeature(st station.Station, cal *hours.Calendar, now time.Time) []byte {
+	snap := catalog.Build(0, []station.Station{st}, cal)
+	return snap.AppendFeature(nil, 0, spatial.WGS84, codec.Dynamic{OpenNow: snap.At(now).OpenNow(0)})
+}
+
+// GET /api/v1/stations/:id/history: who changed what, when, before and after, newest first.
+func (s *server) stationHistory(c echo.Context) error {
+	if s.Stations == nil {
+		return &station.Error{Code: station.CodeUnavailable, Detail: "this server keeps no history"}
+	}
+	u, _ := signedInUser(c)
+	id := c.Param("id")
+	if err := s.mayEdit(c, u, id); err != nil {
+		return err
+	}
+	entries, err := s.Stations.History(c.Request().Context(), id, 500)
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		sqlite.AuditEntry
+		At string `json:"at"`
+	}
+	out := make([]entry, len(entries))
+	for i, e := range entries {
+		out[i] = entry{e, e.At.In(codec.Shanghai).Format(time.RFC3339)}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"station_id": id, "entries": out})
+}
+
+// GET /api/v1/my/stations: the stations the signed-in user may edit, as a FeatureCollection with every
+// property; admins get all of them a page at a time (page, per_page up to 1000).
+func (s *server) myStations(c echo.Context) error {
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	u, _ := signedInUser(c)
+	var positions []int
+	page, perPage, total := 1, 0, 0
+	if u.Role == auth.RoleAdmin {
+		if page, err = p.integer("page", 1, 1, 1<<20); err != nil {
+			return err
+		}
+		if perPage, err = p.integer("per_page", 100, 1, 1000); err != nil {
+			return err
+		}
+		total = len(snap.Stations)
+		for i := (page - 1) * perPage; i < total && i < page*perPage; i++ {
+			positions = append(positions, i)
+		}
+	} else {
+		full, err := s.Users.UserByID(c.Request().Context(), u.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range full.Stations {
+			if i, ok := snap.Lookup(id); ok {
+				positions = append(positions, i)
+			}
+		}
+		slices.Sort(positions)
+		total, perPage = len(positions), len(positions)
+	}
+	at := snap.At(s.Now())
+	b := []byte(`{"type":"FeatureCollection","meta":{"total":` + strconv.Itoa(total) + `,"page":` + strconv.Itoa(page) +
+		`,"per_page":` + strconv.Itoa(perPage) + `,"data_version":` + strconv.FormatInt(snap.Version, 10) + `},"features":[`)
+	for k, i := range positions {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = snap.AppendFeature(b, i, spatial.WGS84, codec.Dynamic{OpenNow: at.OpenNow(i)})
+	}
+	b = append(b, "]}"...)
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.Blob(http.StatusOK, "application/geo+json", b)
+}
