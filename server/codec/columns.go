@@ -112,19 +112,20 @@ func matchHeader(cells []string) (*columns, int, []*station.Error) {
 		if key == "" {
 			continue
 		}
+		h = strings.Trim(cleanCell(h), `"`)
 		f, ok := headerNames[key]
 		switch {
 		case !ok && exportOnly[key]:
 		case !ok:
-			c.ignored = append(c.ignored, strings.TrimSpace(h))
+			c.ignored = append(c.ignored, h)
 		case c.idx[f] >= 0:
 			known++
-			errs = append(errs, &station.Error{Code: station.CodeDuplicateParameter, Field: strings.TrimSpace(h),
-				Detail: fmt.Sprintf("column %q means %s, like column %q before it: keep one", strings.TrimSpace(h), f, c.label[f])})
+			errs = append(errs, &station.Error{Code: station.CodeDuplicateParameter, Field: h,
+				Detail: fmt.Sprintf("column %q means %s, like column %q before it: keep one", h, f, c.label[f])})
 		default:
 			known++
 			c.idx[f] = i
-			c.label[f] = strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF"))
+			c.label[f] = h
 		}
 	}
 	for _, f := range []field{fName, fLon, fLat} {
@@ -134,16 +135,6 @@ func matchHeader(cells []string) (*columns, int, []*station.Error) {
 		}
 	}
 	return c, known, errs
-}
-
-// labelOf names a field the way the file does, falling back to the field's code.
-func (c *columns) labelOf(f string) string {
-	for i, name := range Columns {
-		if name == f && c.label[i] != "" {
-			return c.label[i]
-		}
-	}
-	return f
 }
 
 // synonymsOf lists a few accepted names of a field, for error messages.

@@ -41,7 +41,7 @@ func (e RowErrors) Error() string {
 
 // ReadCSV reads a CSV file (the exchange format, or any CSV Import accepts) whose coordinates are in
 // crs. It returns every station, or RowErrors listing every problem and nothing else. It is Import
-// without the size limits, for trusted files such as the seed dataset.
+// without the byte limit, for trusted files such as the seed dataset.
 func ReadCSV(r io.Reader, crs spatial.CRS) ([]station.Station, error) {
 	res, err := Import(r, ImportOptions{Format: "csv", CRS: crs, MaxBytes: math.MaxInt64})
 	var se *station.Error

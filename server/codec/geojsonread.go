@@ -140,10 +140,9 @@ func (im *importer) feature(row int, f *geoFeature) {
 	slices.Sort(keys)
 	for _, key := range keys {
 		raw := f.Properties[key]
-		name := foldHeader(key)
-		fld, known := headerNames[name]
+		fld, known := im.property(key)
 		if !known {
-			if !exportOnly[name] {
+			if fld != skipProperty {
 				ignored = append(ignored, key)
 			}
 			continue
@@ -191,6 +190,29 @@ func (im *importer) feature(row int, f *geoFeature) {
 	im.addRow(row, &v, &labels, coordField)
 }
 
+// skipProperty marks a property of our own export that an import does not read.
+const skipProperty = nFields + 1
+
+// property finds the field a property name means, caching the answer: every feature of a file
+// repeats the same few names.
+func (im *importer) property(key string) (field, bool) {
+	if f, ok := im.props[key]; ok {
+		return f, f < nFields
+	}
+	name := foldHeader(key)
+	f, known := headerNames[name]
+	if !known {
+		f = nFields
+		if exportOnly[name] {
+			f = skipProperty
+		}
+	}
+	if len(im.props) < 1024 {
+		im.props[key] = f
+	}
+	return f, known
+}
+
 // pointText returns a Point geometry's longitude and latitude as written, or why it is not one ("null"
 // for a null or absent geometry, which parseCoord then reports as missing).
 func pointText(raw json.RawMessage) (lon, lat, msg string) {
@@ -228,6 +250,9 @@ func propertyText(raw json.RawMessage) (string, bool) {
 	}
 	switch raw[0] {
 	case '"':
+		if bytes.IndexByte(raw, '\\') < 0 && len(raw) >= 2 {
+			return string(raw[1 : len(raw)-1]), true // the decoder has checked it; nothing to unescape
+		}
 		var s string
 		err := json.Unmarshal(raw, &s)
 		return s, err == nil

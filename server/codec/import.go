@@ -91,10 +91,12 @@ type ImportResult struct {
 }
 
 // Import reads stations from a CSV, XLSX or GeoJSON file. Every row is checked and every problem is
-// reported in the result (then Stations is nil); the returned error is only for a file that cannot be
-// read at all (a *station.Error with code invalid_import: not a workbook, broken JSON, unknown
-// format), for a file over a limit (code payload_too_large), or for an error of r itself (returned
-// as is, wrapped).
+// reported in the result (then Stations is nil). The returned error is only for a file that cannot be
+// read at all or is over a limit, as a *station.Error: code invalid_import (not a workbook, broken
+// JSON, a declared format the content contradicts, a missing sheet is invalid_parameter with field
+// "sheet", an unknown format invalid_parameter with field "format") or payload_too_large (MaxBytes,
+// MaxRows, MaxEntries, MaxUncompressed, a zip bomb); or for an error of r itself, wrapped so that
+// errors.Is finds it.
 func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 	opt.defaults()
 	res := ImportResult{CRS: opt.CRS.String(), Errors: []*station.Error{}}
@@ -122,7 +124,7 @@ func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 			"the file is a legacy .xls workbook or a password-protected .xlsx: save it as .xlsx (Excel 2007 or later) without a password")
 	}
 	res.Format = format
-	im := &importer{opt: opt, res: &res, seen: map[string]int{}, hours: map[string]string{}}
+	im := &importer{opt: opt, res: &res, seen: map[string]int{}, hours: map[string]string{}, amen: map[string]amenities{}, props: map[string]field{}}
 	switch format {
 	case "csv":
 		err = im.readCSV(br)
@@ -138,8 +140,8 @@ func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 	if err != nil {
 		return res, readErr(lr, opt.MaxBytes, err)
 	}
-	if len(res.Errors) > 0 {
-		res.Stations = nil
+	if len(res.Errors) == 0 {
+		res.Stations = im.stations()
 	}
 	return res, nil
 }
@@ -228,6 +230,49 @@ type importer struct {
 	res   *ImportResult
 	seen  map[string]int    // id → row that first used it
 	hours map[string]string // opening-hours text → normalised, a cache (a file has few distinct values)
+	amen  map[string]amenities
+	props map[string]field // GeoJSON property name → field (see property)
+	// chunks collect the stations: one slice grown row by row would copy a million stations many
+	// times over (append grows large slices by only a quarter).
+	chunks [][]station.Station
+}
+
+const chunkLen = 4096
+
+// stations returns the stations collected, in one slice.
+func (im *importer) stations() []station.Station {
+	n := 0
+	for _, c := range im.chunks {
+		n += len(c)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]station.Station, 0, n)
+	for i, c := range im.chunks {
+		out = append(out, c...)
+		im.chunks[i] = nil
+	}
+	return out
+}
+
+// amenities is a cached result of parseAmenities.
+type amenities struct {
+	set station.AmenitySet
+	bad string
+	ok  bool
+}
+
+// parseAmenities is the package's parseAmenities with a cache.
+func (im *importer) parseAmenities(s string) (station.AmenitySet, string, bool) {
+	if a, ok := im.amen[s]; ok {
+		return a.set, a.bad, a.ok
+	}
+	set, bad, ok := parseAmenities(s)
+	if len(im.amen) < 4096 {
+		im.amen[s] = amenities{set, bad, ok}
+	}
+	return set, bad, ok
 }
 
 // addError records an error unless the list is full.
@@ -334,7 +379,7 @@ func (im *importer) addRow(row int, v *rowValues, labels *[nFields]string, coord
 		}
 	}
 	if s := v[fAmenities]; s != "" {
-		set, bad, ok := parseAmenities(s)
+		set, bad, ok := im.parseAmenities(s)
 		if !ok {
 			fail(station.Errorf(station.CodeInvalidParameter, label(fAmenities), "amenity %q is not in the vocabulary", bad))
 		}
@@ -388,7 +433,11 @@ func (im *importer) addRow(row int, v *rowValues, labels *[nFields]string, coord
 		return
 	}
 	if len(im.res.Errors) == 0 {
-		im.res.Stations = append(im.res.Stations, st)
+		if len(im.chunks) == 0 || len(im.chunks[len(im.chunks)-1]) == chunkLen {
+			im.chunks = append(im.chunks, make([]station.Station, 0, chunkLen))
+		}
+		last := &im.chunks[len(im.chunks)-1]
+		*last = append(*last, st)
 	}
 }
 

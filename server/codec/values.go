@@ -72,6 +72,14 @@ func fold(s string) string {
 
 // vocabKey folds a vocabulary word for lookup: NFKC, lower case, no spaces, '-' or '_'.
 func vocabKey(s string) string {
+	lowerCode := true // the common case, a code such as "hot_water", needs no work
+	for i := 0; i < len(s) && lowerCode; i++ {
+		c := s[i]
+		lowerCode = c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+	}
+	if lowerCode {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '-' || r == '_' {
 			return -1
