@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -54,6 +55,8 @@ type Deps struct {
 	// Refresh rebuilds the snapshot from the database; edits call it so that their answer is already
 	// what every reader sees.
 	Refresh func(ctx context.Context) error
+	// Importer writes admins' imports (nil: imports answer 503).
+	Importer Importer
 }
 
 // MapConfig is a raster tile source for the PWA's map.
@@ -72,6 +75,7 @@ type server struct {
 	lifetimes     auth.Lifetimes
 	loginLimiter  *clientLimiter // per account name
 	addrLimiter   *clientLimiter // login attempts per client address
+	importing     sync.Mutex     // one import at a time
 }
 
 // New returns the HTTP handler with every route.
@@ -118,6 +122,8 @@ func New(d Deps) *echo.Echo {
 	v1.PATCH("/admin/users/:id", s.updateUser, admin...)
 	v1.PUT("/admin/users/:id/stations", s.setUserStations, admin...)
 	v1.Match(read, "/admin/reports", s.listReports, admin...)
+	v1.POST("/admin/imports", s.importStations, admin...)
+	v1.Match(read, "/admin/export", s.exportStations, admin...)
 	v1.Match(read, "/my/stations", s.myStations, s.signedIn)
 	v1.PATCH("/stations/:id", s.editStation, s.signedIn)
 	v1.Match(read, "/stations/:id/history", s.stationHistory, s.signedIn)

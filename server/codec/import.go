@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -371,7 +372,7 @@ func (im *importer) addRow(row int, v *rowValues, labels *[nFields]string, coord
 		if im.opt.CRS != spatial.WGS84 {
 			st.SourceText = lonText + "," + latText
 			p := spatial.ToWGS84(im.opt.CRS, orb.Point{lon, lat})
-			lon, lat = p[0], p[1]
+			lon, lat = roundNano(p[0]), roundNano(p[1])
 		}
 		st.Lon, st.Lat = lon, lat
 		if e := checkLiaoning(lonName, latName, lon, lat); e != nil {
@@ -536,3 +537,8 @@ func (t *table) data(cells []string, unneutralize bool) error {
 	t.im.addRow(t.dataRow(), &v, &t.cols.label, "")
 	return nil
 }
+
+// roundNano rounds a converted coordinate to 1e-9 degrees (0.1 mm, still finer than the inverse's
+// accuracy). Unrounded it has 17 significant digits, which a spreadsheet keeps only 15 of, so an
+// XLSX export would not import back unchanged.
+func roundNano(deg float64) float64 { return math.Round(deg*1e9) / 1e9 }

@@ -249,10 +249,11 @@ func bumpDataVersion(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// sameData compares everything an import can set (not version or timestamps it does not carry).
+// sameData compares everything an import can set (not version or timestamps it does not carry). Where
+// the coordinates came from (SourceCRS, SourceText) is provenance, not data: a station exported in
+// WGS-84 and imported again is unchanged although it first arrived in GCJ-02.
 func sameData(a, b *station.Station) bool {
 	return a.Name == b.Name && a.Kind == b.Kind && a.Lon == b.Lon && a.Lat == b.Lat &&
-		crsOrDefault(a.SourceCRS) == crsOrDefault(b.SourceCRS) && a.SourceText == b.SourceText &&
 		a.Address == b.Address && a.City == b.City && a.District == b.District && a.Adcode == b.Adcode &&
 		a.Amenities == b.Amenities && a.OpeningHours == b.OpeningHours && a.Status == b.Status &&
 		a.StatusNote == b.StatusNote && a.Audience == b.Audience && a.Phone == b.Phone &&

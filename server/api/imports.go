@@ -1,0 +1,172 @@
+package api
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/spatial"
+	"github.com/yizhan/yizhan/server/sqlite"
+	"github.com/yizhan/yizhan/server/station"
+)
+
+// Importer writes imported stations. *sqlite.DB satisfies it.
+type Importer interface {
+	// Upsert writes stations by id in one transaction, all or nothing (DryRun: computes and rolls back).
+	Upsert(ctx context.Context, stations []station.Station, now time.Time, opt sqlite.UpsertOptions) (sqlite.UpsertResult, error)
+}
+
+// ImportReport is what an import answers, dry run or not: the same as `yizhan import` prints.
+type ImportReport struct {
+	DryRun         bool             `json:"dry_run"`
+	Format         string           `json:"format"`
+	Encoding       string           `json:"encoding"`
+	CRS            string           `json:"crs"`
+	Rows           int              `json:"rows"`
+	HeaderRow      int              `json:"header_row"`
+	IgnoredColumns []string         `json:"ignored_columns"`
+	Created        int              `json:"created"`
+	Updated        int              `json:"updated"`
+	Unchanged      int              `json:"unchanged"`
+	DataVersion    int64            `json:"data_version"`
+	Errors         []*station.Error `json:"errors"`
+	ErrorsOmitted  int              `json:"errors_omitted,omitempty"`
+}
+
+// POST /api/v1/admin/imports?dry_run=&crs=&format=&sheet=: load a station list (the body is the file).
+// Every row is checked first; any row error answers 422 with every error and writes nothing. Otherwise
+// the stations are upserted by id in one transaction (a dry run rolls back) and audited. One import
+// runs at a time: another answers 409 import_running.
+func (s *server) importStations(c echo.Context) error {
+	if s.Importer == nil {
+		return &station.Error{Code: station.CodeUnavailable, Detail: "this server cannot import"}
+	}
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	opt := codec.ImportOptions{CRS: spatial.WGS84}
+	if v, ok, err := p.get("crs"); err != nil {
+		return err
+	} else if ok {
+		if opt.CRS, ok = spatial.ParseCRS(v); !ok {
+			return station.Errorf(station.CodeInvalidParameter, "crs", "crs %q is not wgs84, gcj02 or bd09", v)
+		}
+	}
+	if v, ok, err := p.get("format"); err != nil {
+		return err
+	} else if ok && v != "" {
+		if v != "csv" && v != "xlsx" && v != "geojson" {
+			return station.Errorf(station.CodeInvalidParameter, "format", "format %q is not csv, xlsx or geojson (or leave it out to recognise the file)", v)
+		}
+		opt.Format = v
+	}
+	if opt.Sheet, _, err = p.get("sheet"); err != nil {
+		return err
+	}
+	dry := false
+	if v, ok, err := p.get("dry_run"); err != nil {
+		return err
+	} else if ok {
+		if dry, err = strconv.ParseBool(v); err != nil {
+			return station.Errorf(station.CodeInvalidParameter, "dry_run", "dry_run %q is not true or false", v)
+		}
+	}
+	if !s.importing.TryLock() {
+		return station.Errorf(codeImportRunning, "", "another import is running; try again when it has finished")
+	}
+	defer s.importing.Unlock()
+
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, codec.DefaultMaxBytes+1)
+	res, err := codec.Import(bufio.NewReaderSize(body, 1<<16), opt)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return station.Errorf(codePayloadTooLarge, "", "an import may have at most %d MB", codec.DefaultMaxBytes>>20)
+	}
+	var fileErr *station.Error
+	if errors.As(err, &fileErr) {
+		if fileErr.Code == codePayloadTooLarge {
+			return fileErr
+		}
+		res.Errors = []*station.Error{fileErr}
+	} else if err != nil {
+		return err
+	}
+	rep := ImportReport{DryRun: dry, Format: res.Format, Encoding: res.Encoding, CRS: res.CRS, Rows: res.Rows,
+		HeaderRow: res.HeaderRow, IgnoredColumns: res.IgnoredColumns, Errors: res.Errors, ErrorsOmitted: res.ErrorsOmitted}
+	if rep.IgnoredColumns == nil {
+		rep.IgnoredColumns = []string{}
+	}
+	if rep.Errors == nil {
+		rep.Errors = []*station.Error{}
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	if len(res.Errors) > 0 {
+		return c.JSON(http.StatusUnprocessableEntity, rep)
+	}
+	if len(res.Stations) == 0 {
+		rep.Errors = []*station.Error{station.Errorf(station.CodeInvalidImport, "", "the file has no station rows")}
+		return c.JSON(http.StatusUnprocessableEntity, rep)
+	}
+	u, _ := signedInUser(c)
+	up, err := s.Importer.Upsert(c.Request().Context(), res.Stations, s.Now(), sqlite.UpsertOptions{
+		DryRun: dry, Actor: sqlite.Actor{UserID: u.ID, Name: u.Username},
+	})
+	if err != nil {
+		return err
+	}
+	rep.Created, rep.Updated, rep.Unchanged, rep.DataVersion = up.Created, up.Updated, up.Unchanged, up.DataVersion
+	if !dry && up.Created+up.Updated > 0 && s.Refresh != nil {
+		if err := s.Refresh(c.Request().Context()); err != nil {
+			s.Log.Error("reloading stations after an import", "err", err)
+		}
+	}
+	return c.JSON(http.StatusOK, rep)
+}
+
+// GET /api/v1/admin/export?format=csv|geojson|xlsx: every station (closed ones too), in the import's
+// own format so that exporting and importing changes nothing. CSV carries a UTF-8 BOM so Excel reads
+// it; cells that Excel would take for formulas are neutralised.
+func (s *server) exportStations(c echo.Context) error {
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	format, ok, err := p.get("format")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		format = "csv"
+	}
+	var typ string
+	var write func() error
+	w := c.Response()
+	switch format {
+	case "csv":
+		typ, write = "text/csv; charset=utf-8", func() error { return codec.WriteCSV(w, snap.Stations, true) }
+	case "geojson":
+		typ, write = "application/geo+json", func() error { return codec.WriteGeoJSON(w, snap.Stations) }
+	case "xlsx":
+		typ, write = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func() error { return codec.WriteXLSX(w, snap.Stations) }
+	default:
+		return station.Errorf(station.CodeInvalidParameter, "format", "format %q is not csv, geojson or xlsx", format)
+	}
+	h := w.Header()
+	h.Set(echo.HeaderContentType, typ)
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="yizhan-stations-v%d.%s"`, snap.Version, format))
+	h.Set(echo.HeaderCacheControl, "no-store")
+	w.WriteHeader(http.StatusOK)
+	return write()
+}

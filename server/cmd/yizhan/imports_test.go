@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
+
+	"github.com/yizhan/yizhan/server/spatial"
+)
+
+type importAnswer struct {
+	DryRun                      bool `json:"dry_run"`
+	Format, Encoding, CRS       string
+	Rows                        int
+	Created, Updated, Unchanged int
+	DataVersion                 int64 `json:"data_version"`
+	Errors                      []struct {
+		Row         int
+		Field, Code string
+		Detail      string
+	}
+}
+
+func gbk(t *testing.T, s string) string {
+	t.Helper()
+	out, _, err := transform.String(simplifiedchinese.GB18030.NewEncoder(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestAdminImportAndExport(t *testing.T) {
+	f := newEditFixture(t)
+	n0 := f.ts.count(t, `SELECT count(*) FROM station`)
+	upload := func(b *browser, query, body string) (*http.Response, importAnswer) {
+		t.Helper()
+		res, raw := b.do(t, http.MethodPost, "/api/v1/admin/imports"+query, body, "Content-Type", "application/octet-stream")
+		if res.StatusCode == 200 || res.StatusCode == 422 {
+			return res, decode[importAnswer](t, raw)
+		}
+		return res, importAnswer{}
+	}
+	if res, _ := upload(f.op, "", "id,name\n"); res.StatusCode != 403 {
+		t.Fatalf("an operator importing: %d", res.StatusCode)
+	}
+
+	// A government list in GBK with Chinese headers and GCJ-02 coordinates (an Amap picker's).
+	wgs := [2]float64{123.4501, 41.7702}
+	gcj := spatial.FromWGS84(spatial.GCJ02, wgs)
+	list := gbk(t, "编号,名称,类型,经度,纬度,地址,开放时间,服务设施,联系电话\n"+
+		fmt.Sprintf("IMP-1,新建爱心驿站,爱心驿站,%.6f,%.6f,沈阳市沈河区测试路1号,全天24小时,热水;充电;取暖,024-12345678\n", gcj[0], gcj[1])+
+		fmt.Sprintf("IMP-2,新建司机之家,司机之家,%.6f,%.6f,沈阳市于洪区测试路2号,周一至周五 8:00-18:00,卫生间,024-87654321\n", gcj[0]+0.01, gcj[1]))
+	res, dry := upload(f.admin, "?dry_run=true&crs=gcj02", list)
+	if res.StatusCode != 200 || !dry.DryRun || dry.Encoding != "gb18030" || dry.Created != 2 || dry.CRS != "gcj02" {
+		t.Fatalf("dry run: %d %+v", res.StatusCode, dry)
+	}
+	if n := f.ts.count(t, `SELECT count(*) FROM station`); n != n0 {
+		t.Fatalf("a dry run wrote %d stations", n-n0)
+	}
+	res, real := upload(f.admin, "?crs=gcj02", list)
+	if res.StatusCode != 200 || real.Created != 2 || real.DryRun {
+		t.Fatalf("import: %d %+v", res.StatusCode, real)
+	}
+	// At once: the new station answers, in WGS-84, with its hours and amenities normalised.
+	_, body := f.ts.get(t, "/api/v1/stations/IMP-1")
+	st := decode[feature](t, body)
+	if p := st.Properties; p["opening_hours"] != "24/7" || p["kind"] != "caring_station" ||
+		spatial.DistanceM(orb.Point(st.Geometry.Coordinates), orb.Point(wgs)) > 0.2 { // the file has 6 decimals (about 0.1 m)
+		t.Fatalf("imported station: %v %v", p, st.Geometry.Coordinates)
+	}
+	if n := f.ts.count(t, `SELECT count(*) FROM station_audit WHERE station_id = 'IMP-1' AND action = 'create' AND actor = 'boss'`); n != 1 {
+		t.Fatalf("audit entries for the import: %d", n)
+	}
+	// The same file again changes nothing, and says so.
+	if res, again := upload(f.admin, "?crs=gcj02", list); res.StatusCode != 200 || again.Unchanged != 2 || again.Created+again.Updated != 0 || again.DataVersion != real.DataVersion {
+		t.Fatalf("re-import: %d %+v", res.StatusCode, again)
+	}
+	// Any bad row: 422 with every error, and nothing written.
+	bad := "id,name,kind,lon,lat\nIMP-3,好驿站,caring_station,123.4,41.8\nIMP-4,坏驿站,spaceship,123.4,41.8\nIMP-5,反了,caring_station,41.8,123.4\n"
+	res, rep := upload(f.admin, "", bad)
+	if res.StatusCode != 422 || len(rep.Errors) != 2 || rep.Errors[0].Row != 2 || rep.Errors[0].Field != "kind" || rep.Errors[1].Row != 3 {
+		t.Fatalf("bad rows: %d %+v", res.StatusCode, rep)
+	}
+	if f.ts.count(t, `SELECT count(*) FROM station WHERE id = 'IMP-3'`) != 0 {
+		t.Fatal("a failed import wrote a row")
+	}
+
+	// Export in each format; the CSV goes back in unchanged.
+	for _, tc := range []struct{ format, typ string }{
+		{"csv", "text/csv; charset=utf-8"}, {"geojson", "application/geo+json"},
+		{"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+	} {
+		res, body := f.admin.do(t, http.MethodGet, "/api/v1/admin/export?format="+tc.format, "")
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != tc.typ || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("export %s: %d %v", tc.format, res.StatusCode, res.Header)
+		}
+		res, back := upload(f.admin, "?format="+tc.format, string(body))
+		if res.StatusCode != 200 || back.Unchanged != n0+2 || back.Created+back.Updated != 0 {
+			t.Fatalf("%s export → import: %d %+v", tc.format, res.StatusCode, back)
+		}
+	}
+	res, body = f.admin.do(t, http.MethodGet, "/api/v1/admin/export?format=csv", "")
+	if !bytes.HasPrefix(body, []byte("\ufeff")) {
+		t.Fatal("the CSV export has no UTF-8 BOM")
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != n0+3 {
+		t.Fatalf("export rows: %d %v", len(rows), err)
+	}
+	if res, _ := f.op.do(t, http.MethodGet, "/api/v1/admin/export", ""); res.StatusCode != 403 {
+		t.Fatalf("an operator exporting: %d", res.StatusCode)
+	}
+}
