@@ -61,17 +61,37 @@ func diff(old, cur *station.Station) (before, after map[string]any) {
 	return before, after
 }
 
-func insertAudit(ctx context.Context, tx *sql.Tx, id string, version int64, action string, actor Actor, at string, before, after map[string]any) error {
-	bj, err := json.Marshal(before)
-	if err != nil {
-		return err
+// auditInsert is the statement that records one change; Upsert prepares it once per import.
+const auditInsert = `INSERT INTO station_audit (station_id, version, action, user_id, actor, at, before, after)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+// execer is a transaction or a statement prepared in one.
+type execer interface {
+	ExecContext(ctx context.Context, args ...any) (sql.Result, error)
+}
+
+type txExec struct {
+	tx *sql.Tx
+}
+
+func (t txExec) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, auditInsert, args...)
+}
+
+// insertAudit records a change through ex (a prepared auditInsert, or txExec). before and after both
+// nil record a creation, whose fields are the row itself at version 1.
+func insertAudit(ctx context.Context, ex execer, id string, version int64, action string, actor Actor, at string, before, after map[string]any) error {
+	bj, aj := []byte("{}"), []byte("{}")
+	if before != nil || after != nil {
+		var err error
+		if bj, err = json.Marshal(before); err != nil {
+			return err
+		}
+		if aj, err = json.Marshal(after); err != nil {
+			return err
+		}
 	}
-	aj, err := json.Marshal(after)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO station_audit (station_id, version, action, user_id, actor, at, before, after)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, id, version, action, actor.UserID, actor.Name, at, string(bj), string(aj))
+	_, err := ex.ExecContext(ctx, id, version, action, actor.UserID, actor.Name, at, string(bj), string(aj))
 	return err
 }
 
@@ -137,7 +157,7 @@ func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor
 		if verify && len(after) == 1 && after["verified_at"] != nil {
 			action = "verify"
 		}
-		if err := insertAudit(ctx, tx, id, edited.Version, action, actor, stamp, before, after); err != nil {
+		if err := insertAudit(ctx, txExec{tx}, id, edited.Version, action, actor, stamp, before, after); err != nil {
 			return err
 		}
 		out = edited

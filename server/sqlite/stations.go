@@ -149,7 +149,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 		if opt.OnlyIfEmpty && count > 0 {
 			return tx.QueryRowContext(ctx, `SELECT version FROM dataset WHERE id = 1`).Scan(&res.DataVersion)
 		}
-		existing := map[string]station.Station{}
+		existing := map[string]*station.Station{}
 		if count > 0 {
 			rows, err := tx.QueryContext(ctx, `SELECT `+stationColumns+` FROM station`)
 			if err != nil {
@@ -161,7 +161,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 					rows.Close()
 					return err
 				}
-				existing[st.ID] = st
+				existing[st.ID] = &st
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
@@ -182,11 +182,20 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 			return err
 		}
 		defer upd.Close()
+		audit, err := tx.PrepareContext(ctx, auditInsert)
+		if err != nil {
+			return err
+		}
+		defer audit.Close()
 		stamp := now.UTC().Format(timeLayout)
 		stampTime, _ := time.Parse(timeLayout, stamp) // exactly what LoadAll will read back
 		for i := range stations {
 			st := &stations[i]
-			old, found := existing[st.ID]
+			oldp, found := existing[st.ID]
+			var old station.Station
+			if found {
+				old = *oldp
+			}
 			switch {
 			case !found:
 				if _, err := ins.ExecContext(ctx, st.ID, st.Name, st.Kind.String(), st.Lon, st.Lat, crsOrDefault(st.SourceCRS),
@@ -197,12 +206,13 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 				}
 				st.Version, st.UpdatedAt = 1, stampTime
 				if opt.Actor.Name != "" {
-					before, after := diff(nil, st)
-					if err := insertAudit(ctx, tx, st.ID, 1, "create", opt.Actor, stamp, before, after); err != nil {
+					// The created state is the row itself at version 1; later entries record what changed
+					// from it, so it can always be rebuilt. Not copying it keeps a million-row import fast.
+					if err := insertAudit(ctx, audit, st.ID, 1, "create", opt.Actor, stamp, nil, nil); err != nil {
 						return err
 					}
 				}
-				existing[st.ID] = *st // a repeated id later in the same batch updates this row
+				existing[st.ID] = st // a repeated id later in the same batch updates this row
 				res.Created++
 			case sameData(&old, st):
 				res.Unchanged++
@@ -216,11 +226,11 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 				st.Version, st.UpdatedAt = old.Version+1, stampTime
 				if opt.Actor.Name != "" {
 					before, after := diff(&old, st)
-					if err := insertAudit(ctx, tx, st.ID, st.Version, "import", opt.Actor, stamp, before, after); err != nil {
+					if err := insertAudit(ctx, audit, st.ID, st.Version, "import", opt.Actor, stamp, before, after); err != nil {
 						return err
 					}
 				}
-				existing[st.ID] = *st
+				existing[st.ID] = st
 				res.Updated++
 			}
 		}
