@@ -76,6 +76,8 @@ type server struct {
 	loginLimiter  *clientLimiter // per account name
 	addrLimiter   *clientLimiter // login attempts per client address
 	importing     sync.Mutex     // one import at a time
+	metrics       *metrics
+	ids           *requestIDs
 }
 
 // New returns the HTTP handler with every route.
@@ -88,19 +90,21 @@ func New(d Deps) *echo.Echo {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
+	s.metrics, s.ids = newMetrics(s), newRequestIDs()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// Client addresses (for rate limits) come from the connection: no proxy is trusted yet, and
 	// X-Forwarded-For, which Echo would otherwise believe, can be sent by anyone.
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.Recover(), s.securityHeaders)
+	e.Use(s.observe, middleware.Recover(), s.securityHeaders)
 
 	// Every read answers HEAD too (net/http sends the headers and drops the body).
 	read := []string{http.MethodGet, http.MethodHead}
 	e.Match(read, "/healthz", s.healthz)
 	e.Match(read, "/readyz", s.readyz)
 	e.Match(read, "/api/openapi.json", s.openAPI)
+	e.Match(read, "/metrics", s.metricsHandler())
 
 	v1 := e.Group("/api/v1")
 	v1.Match(read, "/meta", s.meta)

@@ -25,6 +25,8 @@ type problem struct {
 	Row    int    `json:"row,omitempty"`
 	// Current is the station as it is now, with a version_conflict (412): what the editor overwrote.
 	Current json.RawMessage `json:"current,omitempty"`
+	// RequestID is also in the X-Request-ID header and the server's log.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // Codes the HTTP layer adds to the domain's.
@@ -82,7 +84,8 @@ func (s *server) handleError(err error, c echo.Context) {
 		}
 		de = &station.Error{Code: code, Detail: fmt.Sprintf("%s %s: %s", c.Request().Method, c.Request().URL.Path, http.StatusText(status))}
 	default:
-		s.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		s.metrics.dbErrors.Inc()
+		s.Log.Error("request failed", "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		de = &station.Error{Code: station.CodeInternal, Detail: "the server could not answer this request; it has been logged"}
 		status = http.StatusInternalServerError
 	}
@@ -102,6 +105,7 @@ func (s *server) handleError(err error, c echo.Context) {
 		Field:  de.Field,
 		Row:    de.Row,
 	}
+	p.RequestID = requestID(c)
 	var cf *conflict
 	if errors.As(err, &cf) {
 		p.Current = stationFeature(cf.current, s.Calendar, s.Now())

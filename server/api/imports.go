@@ -83,6 +83,11 @@ func (s *server) importStations(c echo.Context) error {
 		return station.Errorf(codeImportRunning, "", "another import is running; try again when it has finished")
 	}
 	defer s.importing.Unlock()
+	start, result := time.Now(), "rejected"
+	defer func() {
+		s.metrics.imports.WithLabelValues(result).Inc()
+		s.metrics.importDur.Observe(time.Since(start).Seconds())
+	}()
 
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, codec.DefaultMaxBytes+1)
 	res, err := codec.Import(bufio.NewReaderSize(body, 1<<16), opt)
@@ -123,6 +128,10 @@ func (s *server) importStations(c echo.Context) error {
 		return err
 	}
 	rep.Created, rep.Updated, rep.Unchanged, rep.DataVersion = up.Created, up.Updated, up.Unchanged, up.DataVersion
+	result = "applied"
+	if dry {
+		result = "dry_run"
+	}
 	if !dry && up.Created+up.Updated > 0 && s.Refresh != nil {
 		if err := s.Refresh(c.Request().Context()); err != nil {
 			s.Log.Error("reloading stations after an import", "err", err)

@@ -942,3 +942,36 @@ func TestOpenNowEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// Every answer carries a request id, which problem+json repeats; /metrics counts requests per route
+// and shows the stations being served.
+func TestRequestIDsAndMetrics(t *testing.T) {
+	ts := sharedServer(t)
+	res, _ := ts.get(t, "/api/v1/stations/nearby?lat=41.8&lon=123.4")
+	id1 := res.Header.Get("X-Request-ID")
+	res, body := ts.get(t, "/api/v1/stations/nearby?lat=91&lon=123.4")
+	id2 := res.Header.Get("X-Request-ID")
+	if id1 == "" || id2 == "" || id1 == id2 {
+		t.Fatalf("request ids %q %q", id1, id2)
+	}
+	if p := decode[map[string]any](t, body); p["request_id"] != id2 {
+		t.Fatalf("problem request_id %v, header %q", p["request_id"], id2)
+	}
+	res, body = ts.get(t, "/metrics")
+	text := string(body)
+	if res.StatusCode != 200 {
+		t.Fatalf("metrics: %d", res.StatusCode)
+	}
+	for _, want := range []string{
+		`yizhan_http_requests_total{code="200",method="GET",route="/api/v1/stations/nearby"}`,
+		`yizhan_http_requests_total{code="400",method="GET",route="/api/v1/stations/nearby"}`,
+		`yizhan_http_request_duration_seconds_bucket{method="GET",route="/api/v1/stations/nearby",le="+Inf"}`,
+		fmt.Sprintf("yizhan_stations %d", len(ts.stations)),
+		"yizhan_data_version 1",
+		"go_goroutines",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
