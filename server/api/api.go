@@ -112,15 +112,16 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/stations", s.stationsInBBox)
 	v1.Match(read, "/stations.geojson", s.dataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
-	v1.POST("/stations/:id/reports", s.createReport)
+	v1.POST("/stations/:id/reports", s.createReport, deadline)
 	v1.Match(read, "/search", s.search)
 	v1.Match(read, "/hours/preview", s.hoursPreview)
 
 	// Signed in: signedIn finds the session (401 without one) and checks X-CSRF-Token on writes.
-	v1.POST("/session", s.login)
-	v1.Match(read, "/session", s.currentSession, s.signedIn)
-	v1.DELETE("/session", s.logout, s.signedIn)
-	admin := []echo.MiddlewareFunc{s.signedIn, s.adminOnly}
+	v1.POST("/session", s.login, deadline)
+	v1.Match(read, "/session", s.currentSession, deadline, s.signedIn)
+	v1.DELETE("/session", s.logout, deadline, s.signedIn)
+	admin := []echo.MiddlewareFunc{deadline, s.signedIn, s.adminOnly}
+	signed := []echo.MiddlewareFunc{deadline, s.signedIn}
 	v1.Match(read, "/admin/users", s.listUsers, admin...)
 	v1.POST("/admin/users", s.createUser, admin...)
 	v1.PATCH("/admin/users/:id", s.updateUser, admin...)
@@ -128,11 +129,11 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/admin/reports", s.listReports, admin...)
 	v1.POST("/admin/imports", s.importStations, admin...)
 	v1.Match(read, "/admin/export", s.exportStations, admin...)
-	v1.Match(read, "/my/stations", s.myStations, s.signedIn)
-	v1.PATCH("/stations/:id", s.editStation, s.signedIn)
-	v1.Match(read, "/stations/:id/history", s.stationHistory, s.signedIn)
-	v1.Match(read, "/my/reports", s.listReports, s.signedIn)
-	v1.PATCH("/reports/:id", s.resolveReport, s.signedIn)
+	v1.Match(read, "/my/stations", s.myStations, signed...)
+	v1.PATCH("/stations/:id", s.editStation, signed...)
+	v1.Match(read, "/stations/:id/history", s.stationHistory, signed...)
+	v1.Match(read, "/my/reports", s.listReports, signed...)
+	v1.PATCH("/reports/:id", s.resolveReport, signed...)
 
 	e.Match(read, "/*", s.pwa)
 	return e

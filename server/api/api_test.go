@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +15,7 @@ import (
 	"github.com/yizhan/yizhan/server/api"
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/sqlite"
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // Before the stations are loaded the process is alive but not ready: /healthz answers 200, /readyz and
@@ -130,5 +133,31 @@ func TestMapConfigAndCSP(t *testing.T) {
 		if !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe") {
 			t.Errorf("CSP %q", csp)
 		}
+	}
+}
+
+type busyReports struct{}
+
+func (busyReports) AddReport(context.Context, station.Report) (station.Report, error) {
+	return station.Report{}, errors.New("sqlite: step: database is locked (5) (SQLITE_BUSY)")
+}
+
+// A write that waited for the database past its busy timeout answers 503 with Retry-After, not 500:
+// nothing was written and trying again is right.
+func TestBusyDatabaseAnswers503(t *testing.T) {
+	var cat catalog.Catalog
+	sts := benchStations(5)
+	cat.Swap(catalog.Build(1, sts, nil))
+	srv := httptest.NewServer(api.New(api.Deps{Catalog: &cat, Reports: busyReports{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	defer srv.Close()
+	res, err := http.Post(srv.URL+"/api/v1/stations/"+sts[0].ID+"/reports", "application/json", strings.NewReader(`{"reason":"locked"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var p map[string]any
+	json.NewDecoder(res.Body).Decode(&p)
+	if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" || p["code"] != "unavailable" {
+		t.Fatalf("busy database: %d %q %v", res.StatusCode, res.Header.Get("Retry-After"), p)
 	}
 }

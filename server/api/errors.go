@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,6 +84,13 @@ func (s *server) handleError(err error, c echo.Context) {
 			code = station.CodeInvalidParameter
 		}
 		de = &station.Error{Code: code, Detail: fmt.Sprintf("%s %s: %s", c.Request().Method, c.Request().URL.Path, http.StatusText(status))}
+	case errors.Is(err, context.DeadlineExceeded) || isBusy(err):
+		// The database stayed busy past its timeout, or the request ran out of time: nothing was
+		// written (the transaction rolled back); the client may simply try again.
+		s.Log.Warn("request gave up", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
+		c.Response().Header().Set(echo.HeaderRetryAfter, "5")
+		de = &station.Error{Code: station.CodeUnavailable, Detail: "the server is busy; nothing was changed; try again in a few seconds"}
+		status = http.StatusServiceUnavailable
 	default:
 		s.metrics.dbErrors.Inc()
 		s.Log.Error("request failed", "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
@@ -158,4 +166,10 @@ func localize(c echo.Context, l station.Label) string {
 		return l.En
 	}
 	return l.Zh
+}
+
+// isBusy reports SQLite's "database is locked" (SQLITE_BUSY, after the busy timeout): a write waited
+// for another too long.
+func isBusy(err error) bool {
+	return strings.Contains(err.Error(), "database is locked") || strings.Contains(err.Error(), "SQLITE_BUSY")
 }
