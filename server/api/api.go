@@ -6,7 +6,9 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sync"
 	"time"
@@ -57,6 +59,10 @@ type Deps struct {
 	Refresh func(ctx context.Context) error
 	// Importer writes admins' imports (nil: imports answer 503).
 	Importer Importer
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For (the client address, for rate limits)
+	// and X-Forwarded-Proto (HTTPS, for Secure cookies and HSTS) are believed. Empty: the connection's
+	// peer is the client and only a TLS connection is HTTPS.
+	TrustedProxies []netip.Prefix
 }
 
 // MapConfig is a raster tile source for the PWA's map.
@@ -93,9 +99,16 @@ func New(d Deps) *echo.Echo {
 	s.metrics, s.ids = newMetrics(s), newRequestIDs()
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Client addresses (for rate limits) come from the connection: no proxy is trusted yet, and
-	// X-Forwarded-For, which Echo would otherwise believe, can be sent by anyone.
+	// Client addresses (for rate limits) come from the connection, or from X-Forwarded-For when the
+	// connection comes from a configured proxy: anyone can send that header, so nobody else is believed.
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(d.TrustedProxies) > 0 {
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, p := range d.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(netipToIPNet(p)))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.observe, middleware.Recover(), s.securityHeaders)
 
@@ -139,6 +152,35 @@ func New(d Deps) *echo.Echo {
 	return e
 }
 
+func netipToIPNet(p netip.Prefix) *net.IPNet {
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+}
+
+// secure reports whether the request reached us over HTTPS: on a TLS connection, or through a trusted
+// proxy that says so in X-Forwarded-Proto.
+func (s *server) secure(c echo.Context) bool {
+	if c.Request().TLS != nil {
+		return true
+	}
+	if len(s.TrustedProxies) == 0 || c.Request().Header.Get("X-Forwarded-Proto") != "https" {
+		return false
+	}
+	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+	if err != nil {
+		return false
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.TrustedProxies {
+		if p.Contains(peer.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
 // securityHeaders sets headers that make every response safe to serve: no MIME sniffing, no framing,
 // no referrer leaks, and a CSP that allows only our own scripts and styles.
 func (s *server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
@@ -148,6 +190,9 @@ func (s *server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h["X-Frame-Options"] = deny
 		h["Referrer-Policy"] = noReferrer
 		h["Content-Security-Policy"] = s.csp
+		if s.secure(c) {
+			h["Strict-Transport-Security"] = hsts
+		}
 		return next(c)
 	}
 }
@@ -175,6 +220,7 @@ var (
 	nosniff    = []string{"nosniff"}
 	deny       = []string{"DENY"}
 	noReferrer = []string{"no-referrer"}
+	hsts       = []string{"max-age=31536000"}
 )
 
 func (s *server) healthz(c echo.Context) error {

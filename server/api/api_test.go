@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yizhan/yizhan/server/api"
 	"github.com/yizhan/yizhan/server/catalog"
@@ -160,4 +162,47 @@ func TestBusyDatabaseAnswers503(t *testing.T) {
 	if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" || p["code"] != "unavailable" {
 		t.Fatalf("busy database: %d %q %v", res.StatusCode, res.Header.Get("Retry-After"), p)
 	}
+}
+
+// Behind a configured proxy, X-Forwarded-For is the client (each has its own report limit) and
+// X-Forwarded-Proto: https turns on HSTS; without the setting, neither header is believed.
+func TestTrustedProxy(t *testing.T) {
+	var cat catalog.Catalog
+	sts := benchStations(5)
+	cat.Swap(catalog.Build(1, sts, nil))
+	for _, trusted := range []bool{false, true} {
+		d := api.Deps{Catalog: &cat, Reports: acceptReports{}, ReportLimit: api.RateLimit{Burst: 1, Every: time.Hour},
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		if trusted {
+			d.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		}
+		srv := httptest.NewServer(api.New(d))
+		report := func(client string) int {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/stations/"+sts[0].ID+"/reports", strings.NewReader(`{"reason":"locked"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Forwarded-For", client)
+			req.Header.Set("X-Forwarded-Proto", "https")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if hsts := res.Header.Get("Strict-Transport-Security"); (hsts != "") != trusted {
+				t.Errorf("trusted=%v: HSTS %q", trusted, hsts)
+			}
+			return res.StatusCode
+		}
+		a, b := report("203.0.113.7"), report("198.51.100.9")
+		if trusted && (a != 201 || b != 201) || !trusted && (a != 201 || b != 429) {
+			t.Errorf("trusted=%v: two clients behind the proxy got %d and %d", trusted, a, b)
+		}
+		srv.Close()
+	}
+}
+
+type acceptReports struct{}
+
+func (acceptReports) AddReport(_ context.Context, r station.Report) (station.Report, error) {
+	r.ID = 1
+	return r, nil
 }

@@ -175,7 +175,7 @@ func (s *server) login(c echo.Context) error {
 	if err := s.Users.CreateSession(ctx, sess); err != nil {
 		return err
 	}
-	c.SetCookie(sessionCookie(c, token, int(s.lifetimes.Absolute/time.Second)))
+	c.SetCookie(s.sessionCookie(c, token, int(s.lifetimes.Absolute/time.Second)))
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, newSessionBody(u, sess))
 }
@@ -194,15 +194,15 @@ func (s *server) logout(c echo.Context) error {
 	if err := s.Users.DeleteSession(c.Request().Context(), sess.IDHash); err != nil {
 		return err
 	}
-	c.SetCookie(sessionCookie(c, "", -1))
+	c.SetCookie(s.sessionCookie(c, "", -1))
 	return c.NoContent(http.StatusNoContent)
 }
 
 // sessionCookie is the session cookie with value; maxAge < 0 deletes it.
-func sessionCookie(c echo.Context, value string, maxAge int) *http.Cookie {
+func (s *server) sessionCookie(c echo.Context, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{
 		Name: sessionCookieName, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.Request().TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(c),
 	}
 }
 

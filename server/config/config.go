@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -34,6 +35,7 @@ type Config struct {
 	MapMaxZoom      int           `key:"map-max-zoom" help:"highest zoom level the tile source has"`
 	SessionLifetime time.Duration `key:"session-lifetime" help:"a login lasts at most this long, however busy (1m to 720h)"`
 	SessionIdle     time.Duration `key:"session-idle" help:"a login ends after this long without a request (1m to session-lifetime)"`
+	TrustedProxies  string        `key:"trusted-proxies" help:"reverse proxies (IP addresses or CIDR ranges, space separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; empty = none"`
 }
 
 // Defaults are the values used when nothing else sets a key.
@@ -214,6 +216,11 @@ func (c Config) Validate() error {
 	if c.SessionLifetime < time.Minute || c.SessionLifetime > 720*time.Hour {
 		errs = append(errs, fmt.Errorf("session-lifetime: %v is not between 1m and 720h", c.SessionLifetime))
 	}
+	for _, p := range strings.Fields(c.TrustedProxies) {
+		if _, err := ParsePrefix(p); err != nil {
+			errs = append(errs, fmt.Errorf("trusted-proxies: %q is not an IP address or CIDR range", p))
+		}
+	}
 	if c.SessionIdle < time.Minute || c.SessionIdle > c.SessionLifetime {
 		errs = append(errs, fmt.Errorf("session-idle: %v is not between 1m and session-lifetime (%v)", c.SessionIdle, c.SessionLifetime))
 	}
@@ -230,4 +237,12 @@ func Describe() string {
 		fmt.Fprintf(&b, "| `%s` | `%s` | `%v` | %s |\n", f.key, env, def.Field(f.index).Interface(), f.help)
 	}
 	return b.String()
+}
+
+// ParsePrefix reads an IP address (a single host) or a CIDR range.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	return netip.ParsePrefix(s)
 }

@@ -75,6 +75,7 @@ func TestLoadRejects(t *testing.T) {
 		{"tile URL without scheme", "testdata/bad-tiles.yaml", nil, nil, "map-tiles"},
 		{"zoom that is not a number", "testdata/bad-zoom.yaml", nil, nil, "map-max-zoom"},
 		{"tile CRS from env", "", map[string]string{"YIZHAN_MAP_CRS": "bd09"}, nil, "map-crs"},
+		{"proxy that is not an address", "", map[string]string{"YIZHAN_TRUSTED_PROXIES": "10.0.0.1 proxy.local"}, nil, "trusted-proxies"},
 		{"zoom out of range from flag", "", nil, []string{"--map-max-zoom", "30"}, "map-max-zoom"},
 		{"session idle longer than the lifetime", "", map[string]string{"YIZHAN_SESSION_IDLE": "13h"}, nil, "session-idle"},
 		{"session lifetime of seconds", "testdata/bad-session.yaml", nil, nil, "session-lifetime"},

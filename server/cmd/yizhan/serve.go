@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"sort"
 	"strings"
@@ -40,7 +41,7 @@ func serveCmd() *cobra.Command {
 		},
 	}
 	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval", "holidays", "map-tiles", "map-crs", "map-attribution", "map-max-zoom",
-		"session-lifetime", "session-idle")
+		"session-lifetime", "session-idle", "trusted-proxies")
 	return cmd
 }
 
@@ -66,7 +67,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	}
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
-			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Stations: db, ReportDesk: db, Importer: db,
+			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Stations: db, ReportDesk: db, Importer: db, TrustedProxies: trustedProxies(cfg),
 			Refresh: func(ctx context.Context) error { return refresh(ctx, db, &cat, cal, log) }}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -226,4 +227,15 @@ func mapConfig(cfg config.Config) *api.MapConfig {
 		return nil
 	}
 	return &api.MapConfig{Tiles: tiles, CRS: cfg.MapCRS, Attribution: cfg.MapAttrib, MaxZoom: cfg.MapMaxZoom}
+}
+
+// trustedProxies reads the trusted-proxies setting (already validated by config).
+func trustedProxies(cfg config.Config) []netip.Prefix {
+	var out []netip.Prefix
+	for _, f := range strings.Fields(cfg.TrustedProxies) {
+		if p, err := config.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+		}
+	}
+	return out
 }
