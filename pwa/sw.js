@@ -1,7 +1,8 @@
 // The service worker: the app shell is precached per version (the server stamps the version of the
-// whole file set below, so any change installs a new worker), navigations are answered from it so the
-// app opens with no network, API calls go to the network (the app keeps its own copy of the data in
-// IndexedDB), and map tiles are cached as they are seen, within a cap.
+// whole file set below, so any change installs a new worker), navigations to the rider's app (/) are
+// answered from it so the app opens with no network, other pages (manage.html) come from the network
+// first and from the cache when offline, API calls go to the network (the app keeps its own copy of
+// the data in IndexedDB), and map tiles are cached as they are seen, within a cap.
 const VERSION = '__YIZHAN_VERSION__';
 const SHELL = `shell-${VERSION}`;
 const TILES = 'tiles';
@@ -21,6 +22,20 @@ const shellFiles = [
   '/app/ui.js',
   '/app/nav.js',
   '/app/reports.js',
+  '/manage.html',
+  '/manage.css',
+  '/app/manage/main.js',
+  '/app/manage/api.js',
+  '/app/manage/common.js',
+  '/app/manage/login.js',
+  '/app/manage/stations.js',
+  '/app/manage/editor.js',
+  '/app/manage/hours-editor.js',
+  '/app/manage/hours-grid.js',
+  '/app/manage/history.js',
+  '/app/manage/reports.js',
+  '/app/manage/admin-import.js',
+  '/app/manage/admin-users.js',
   '/vendor/maplibre-gl/maplibre-gl.mjs',
   '/vendor/maplibre-gl/maplibre-gl-worker.mjs',
   '/vendor/maplibre-gl/maplibre-gl.css',
@@ -71,7 +86,13 @@ self.addEventListener('fetch', (event) => {
   }
   if (url.pathname.startsWith('/api/') || url.pathname === '/healthz' || url.pathname === '/readyz') return;
   if (req.mode === 'navigate') {
-    event.respondWith(caches.match('/', { cacheName: SHELL }).then((hit) => hit || fetch(req)));
+    if (url.pathname === '/' || url.pathname === '/index.html') {
+      event.respondWith(caches.match('/', { cacheName: SHELL }).then((hit) => hit || fetch(req)));
+    } else {
+      // Any other page is itself: fresh from the network, the precached copy when offline.
+      event.respondWith(fetch(req).catch(async () =>
+        (await caches.match(req, { cacheName: SHELL, ignoreSearch: true })) || (await caches.match('/', { cacheName: SHELL })) || Response.error()));
+    }
     return;
   }
   // The MapLibre worker is asked for with ?v=<version>; the shell holds it without.

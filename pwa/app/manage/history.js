@@ -1,0 +1,51 @@
+// A station's history (GET /api/v1/stations/{id}/history): who changed what and when, each field
+// before → after, newest first.
+
+import { t } from '../i18n.js';
+import { el } from '../ui.js';
+import * as api from './api.js';
+import { fieldLabel, statusLabel, vocabLabel, when } from './common.js';
+
+const actionKeys = { create: 'actionCreate', edit: 'actionEdit', verify: 'actionVerify', import: 'actionImport' };
+
+function shown(name, value, meta) {
+  if (value === '' || value === null || value === undefined) return t('emptyValue');
+  if (name === 'amenities') return String(value).split(';').filter(Boolean).map((c) => vocabLabel(meta?.amenities, c)).join('、') || t('emptyValue');
+  if (name === 'status') return statusLabel(value);
+  if (name === 'kind') return vocabLabel(meta?.kinds, value);
+  if (name === 'verified_at') return when(value);
+  return String(value);
+}
+
+/** Loads and draws the history of station id into container. */
+export async function renderHistory(container, id, meta) {
+  container.setAttribute('aria-busy', 'true');
+  let data;
+  try {
+    data = await api.get(api.stationPath(id, '/history'));
+  } catch (e) {
+    container.replaceChildren(el('p', { class: 'error' }, e.message));
+    return;
+  } finally {
+    container.removeAttribute('aria-busy');
+  }
+  const entries = data.entries || [];
+  if (!entries.length) {
+    container.replaceChildren(el('p', { class: 'empty' }, t('noHistory')));
+    return;
+  }
+  container.replaceChildren(el('ol', { class: 'history-list' }, entries.map((e) => {
+    const names = [...new Set([...Object.keys(e.before || {}), ...Object.keys(e.after || {})])];
+    return el('li', { 'data-version': String(e.version) },
+      el('p', { class: 'who' },
+        el('strong', {}, e.actor || t('someone')), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ',
+        t(actionKeys[e.action] || 'actionEdit'), ' · ', t('versionN', e.version)),
+      el('dl', { class: 'changes' }, names.map((n) => [
+        el('dt', {}, fieldLabel(n)),
+        el('dd', {},
+          el('span', { class: 'before' }, shown(n, e.before?.[n], meta)),
+          el('span', { class: 'arrow', 'aria-hidden': 'true' }, ' → '), el('span', { class: 'sr-only' }, ` ${t('changedTo')} `),
+          el('span', { class: 'after' }, shown(n, e.after?.[n], meta))),
+      ])));
+  })));
+}

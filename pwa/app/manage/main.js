@@ -1,0 +1,133 @@
+// The operator and admin area (/manage.html): resumes the session or asks to sign in, then shows
+// the screens the user's role allows, one per route of the address's #fragment:
+//   #/stations  my stations (admins: every station)   #/station/ID  a station's editor
+//   #/reports   problem reports                         #/import      admin: import and export
+//   #/users     admin: accounts                         #/user/ID     admin: one account
+
+import { t, setLang, getLang } from '../i18n.js';
+import { el } from '../ui.js';
+import * as api from './api.js';
+import { renderLogin } from './login.js';
+import { renderStations } from './stations.js';
+import { renderEditor } from './editor.js';
+import { renderReports } from './reports.js';
+import { renderImport } from './admin-import.js';
+import { renderUsers, renderUser } from './admin-users.js';
+
+const $ = (sel) => document.querySelector(sel);
+
+const ctx = {
+  user: null,
+  metaPromise: null,
+  /** /api/v1/meta (vocabularies with labels), fetched once. */
+  meta() {
+    ctx.metaPromise ??= api.get('/api/v1/meta').catch((e) => { ctx.metaPromise = null; throw e; });
+    return ctx.metaPromise;
+  },
+};
+
+const tabs = {
+  operator: [['#/stations', 'tabMyStations'], ['#/reports', 'tabReports']],
+  admin: [['#/stations', 'tabStations'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/users', 'tabUsers']],
+};
+
+function applySettings() {
+  const root = document.documentElement;
+  root.lang = getLang();
+  root.classList.toggle('large', localStorage.getItem('yizhan.large') === '1');
+  const night = localStorage.getItem('yizhan.night');
+  const hour = (new Date().getUTCHours() + 8) % 24;
+  root.classList.toggle('dark', night === '1' || (night === null && (matchMedia('(prefers-color-scheme: dark)').matches || hour >= 18 || hour < 6)));
+  document.title = `${t('manageTitle')} · ${t('appName')}`;
+  $('#title').textContent = t('manageTitle');
+  $('#lang').textContent = t('language');
+  $('#to-map').textContent = t('backToMap');
+  $('#logout').textContent = t('signOut');
+  $('.skip').textContent = t('skipToContent');
+  $('#tabs').setAttribute('aria-label', t('manageSections'));
+  $('#who').textContent = ctx.user ? t('signedInAs', ctx.user.username, t(ctx.user.role === 'admin' ? 'roleAdmin' : 'roleOperator')) : '';
+}
+
+function drawTabs(route) {
+  const nav = $('#tabs');
+  if (!ctx.user) {
+    nav.hidden = true;
+    return;
+  }
+  nav.hidden = false;
+  const section = route.startsWith('#/station/') ? '#/stations' : route.startsWith('#/user/') ? '#/users' : route;
+  nav.replaceChildren(el('ul', {}, tabs[ctx.user.role === 'admin' ? 'admin' : 'operator'].map(([href, key]) =>
+    el('li', {}, el('a', { href, class: 'tab', 'aria-current': href === section ? 'page' : null }, t(key))))));
+}
+
+function showLogin(notice) {
+  ctx.user = null;
+  api.setCsrf(null);
+  $('#logout').hidden = true;
+  applySettings();
+  drawTabs('');
+  renderLogin($('#view'), {
+    notice,
+    onSignedIn: (session) => {
+      signedIn(session);
+      route();
+    },
+  });
+}
+
+function signedIn(session) {
+  ctx.user = session.user;
+  api.setCsrf(session.csrf_token);
+  $('#logout').hidden = false;
+  applySettings();
+}
+
+/** Shows the screen the address names (the first allowed one when it names none). */
+function route() {
+  if (!ctx.user) return;
+  const admin = ctx.user.role === 'admin';
+  let hash = location.hash || '#/stations';
+  const view = $('#view');
+  let m;
+  if ((m = /^#\/station\/(.+)$/.exec(hash))) renderEditor(view, ctx, decodeURIComponent(m[1]));
+  else if (hash === '#/reports') renderReports(view, ctx);
+  else if (admin && hash === '#/import') renderImport(view, ctx);
+  else if (admin && hash === '#/users') renderUsers(view, ctx);
+  else if (admin && (m = /^#\/user\/(\d+)$/.exec(hash))) renderUser(view, m[1]);
+  else {
+    hash = '#/stations';
+    renderStations(view, ctx);
+  }
+  drawTabs(hash);
+  // Moving to a screen moves the keyboard and the screen reader to its heading.
+  view.querySelector('.screen-title')?.focus({ preventScroll: false });
+}
+
+async function start() {
+  applySettings();
+  $('#lang').addEventListener('click', () => {
+    setLang(getLang() === 'en' ? 'zh-CN' : 'en');
+    applySettings();
+    if (ctx.user) route();
+    else showLogin();
+  });
+  $('#logout').addEventListener('click', async () => {
+    try {
+      await api.request('DELETE', '/api/v1/session');
+    } catch { /* the session is gone either way */ }
+    history.replaceState(null, '', location.pathname);
+    showLogin(t('signedOut'));
+  });
+  // Only #/… names a screen; other fragments (the skip link's #view) move within the page.
+  addEventListener('hashchange', () => { if (location.hash.startsWith('#/')) route(); });
+  api.whenSignedOut(() => showLogin(t('sessionEnded')));
+  try {
+    signedIn(await api.get('/api/v1/session'));
+    route();
+  } catch (e) {
+    showLogin(e.status === 401 ? undefined : e.message);
+  }
+  document.body.dataset.ready = 'true';
+}
+
+start();
