@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -117,5 +118,55 @@ func TestAdminImportAndExport(t *testing.T) {
 	}
 	if res, _ := f.op.do(t, http.MethodGet, "/api/v1/admin/export", ""); res.StatusCode != 403 {
 		t.Fatalf("an operator exporting: %d", res.StatusCode)
+	}
+}
+
+// One import at a time: while an upload is still arriving, another import answers 409 import_running;
+// once it is done, imports are accepted again.
+func TestOneImportAtATime(t *testing.T) {
+	f := newEditFixture(t)
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest(http.MethodPost, f.ts.base+"/api/v1/admin/imports?dry_run=true", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Cookie", f.admin.cookie)
+	req.Header.Set("X-CSRF-Token", f.admin.csrf)
+	first := make(chan *http.Response, 1)
+	go func() {
+		res, err := f.admin.client.Do(req)
+		if err != nil {
+			t.Error(err)
+			first <- nil
+			return
+		}
+		res.Body.Close()
+		first <- res
+	}()
+	if _, err := io.WriteString(pw, "id,name,kind,lon,lat\n"); err != nil { // the upload has begun
+		t.Fatal(err)
+	}
+	other := newBrowser(f.ts, "127.0.0.2")
+	other.cookie, other.csrf = f.admin.cookie, f.admin.csrf
+	small := "id,name,kind,lon,lat\nONE-1,一号驿站,caring_station,123.4,41.8\n"
+	for { // until the first upload holds the import lock (it takes it before reading the body)
+		res, body := other.do(t, http.MethodPost, "/api/v1/admin/imports?dry_run=true", small, "Content-Type", "text/csv")
+		if res.StatusCode == 409 {
+			if p := decode[problemBody](t, body); p.Code != "import_running" {
+				t.Fatalf("409 with code %q", p.Code)
+			}
+			break
+		}
+		if res.StatusCode != 200 {
+			t.Fatalf("second import: %d %s", res.StatusCode, body)
+		}
+	}
+	io.WriteString(pw, "ONE-2,二号驿站,caring_station,123.41,41.81\n")
+	pw.Close()
+	if res := <-first; res == nil || res.StatusCode != 200 {
+		t.Fatalf("the first import: %v", res)
+	}
+	if res, body := other.do(t, http.MethodPost, "/api/v1/admin/imports?dry_run=true", small, "Content-Type", "text/csv"); res.StatusCode != 200 {
+		t.Fatalf("an import after the first finished: %d %s", res.StatusCode, body)
 	}
 }
