@@ -37,6 +37,7 @@ const (
 	codeUnsupportedMediaType = "unsupported_media_type"
 	codeRateLimited          = "rate_limited" // with a Retry-After header
 	codeImportRunning        = "import_running"
+	codeURITooLong           = "uri_too_long"
 )
 
 // statusOf maps every error code to its HTTP status: the one place where that decision is made.
@@ -61,6 +62,7 @@ var statusOf = map[string]int{
 	station.CodeVersionConflict:    http.StatusPreconditionFailed,
 	station.CodePreconditionNeeded: http.StatusPreconditionRequired,
 	codeImportRunning:              http.StatusConflict,
+	codeURITooLong:                 http.StatusRequestURITooLong,
 }
 
 // handleError is Echo's single error handler. Domain errors carry a safe detail; Echo's own errors
@@ -157,6 +159,7 @@ var messages = map[string]station.Label{
 	station.CodeVersionConflict:    {Zh: "数据已被他人修改", En: "Changed by someone else"},
 	station.CodePreconditionNeeded: {Zh: "缺少版本号（If-Match）", En: "If-Match required"},
 	codeImportRunning:              {Zh: "另一个导入正在进行", En: "Another import is running"},
+	codeURITooLong:                 {Zh: "请求地址过长", En: "URI too long"},
 }
 
 // localize picks English when the client prefers it over Chinese, and zh-CN otherwise.

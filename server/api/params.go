@@ -23,10 +23,16 @@ type params struct{ pairs []queryPair }
 
 type queryPair struct{ key, value string }
 
+// maxQuery bounds a query string: the longest legitimate one (a search with every filter) is far shorter.
+const maxQuery = 4096
+
 // queryParams parses the request's query. A pair that does not decode (a bad %-escape, or a ";",
 // which must be sent as %3B) is an error naming its parameter, not a parameter silently dropped.
 func queryParams(c echo.Context) (params, error) {
 	raw := c.Request().URL.RawQuery
+	if len(raw) > maxQuery {
+		return params{}, station.Errorf(codeURITooLong, "", "the query has %d bytes; at most %d are accepted", len(raw), maxQuery)
+	}
 	p := params{pairs: make([]queryPair, 0, 8)}
 	for raw != "" {
 		var pair string
