@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+)
+
+// Real answers of the real server are valid against the OpenAPI document it serves: status, content
+// type and body schema, for successes and for problems.
+func TestAnswersMatchOpenAPI(t *testing.T) {
+	ts := sharedServer(t)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "api", "openapi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the OpenAPI document is not valid: %v", err)
+	}
+	doc.Servers = openapi3.Servers{{URL: ts.base}}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []string{"application/geo+json", "application/problem+json"} {
+		openapi3filter.RegisterBodyDecoder(typ, openapi3filter.JSONBodyDecoder)
+	}
+	id := ts.stations[0].ID
+	for _, path := range []string{
+		"/healthz", "/readyz", "/api/v1/meta",
+		"/api/v1/stations/nearby?lat=41.8&lon=123.4", "/api/v1/stations/nearby?lat=41.8&lon=123.4&open=now&crs=gcj02&limit=5",
+		"/api/v1/stations?bbox=123.3,41.7,123.5,41.9&limit=50", "/api/v1/stations/" + id, "/api/v1/stations/nope",
+		"/api/v1/search?q=" + url.QueryEscape("南湖") + "&lat=41.8&lon=123.4", "/api/v1/search?q=" + url.QueryEscape("南湖"),
+		"/api/v1/hours/preview?text=" + url.QueryEscape("Mo-Fr 08:00-18:00; PH off"), "/api/v1/hours/preview?text=" + url.QueryEscape("随缘"),
+		"/api/v1/stations/nearby?lat=91&lon=123.4", "/api/v1/stations/nearby?lon=123.4", "/api/v1/stations?bbox=1,2,3",
+	} {
+		req, err := http.NewRequest(http.MethodGet, ts.base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s: no route in the document: %v", path, err)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{ExcludeRequestBody: true, MultiError: true}}
+		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
+			Options: &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true}}
+		out.SetBodyBytes(body)
+		if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+			msg := err.Error()
+			if len(msg) > 1500 {
+				msg = msg[:1500]
+			}
+			t.Errorf("%s → %d: %s", path, res.StatusCode, strings.ReplaceAll(msg, "\n", " | "))
+		}
+		if res.StatusCode == 200 && strings.Contains(path, "nearby") {
+			// The check bites: the same answer with its distances turned into text is refused.
+			bad := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
+				Options: &openapi3filter.Options{MultiError: true}}
+			bad.SetBodyBytes(bytes.ReplaceAll(body, []byte(`"distance_m":`), []byte(`"distance_m":"x","was":`)))
+			if openapi3filter.ValidateResponse(context.Background(), bad) == nil {
+				t.Errorf("%s: a body with a text distance_m passed validation", path)
+			}
+		}
+	}
+}
