@@ -13,13 +13,13 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
-// Real answers of the real server are valid against the OpenAPI document it serves: status, content
-// type and body schema, for successes and for problems.
-func TestAnswersMatchOpenAPI(t *testing.T) {
-	ts := sharedServer(t)
+// openAPIRouter loads the served OpenAPI document (checking that it is valid) for ts.
+func openAPIRouter(t *testing.T, ts *testServer) routers.Router {
+	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "api", "openapi.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +40,35 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 	for _, typ := range []string{"application/geo+json", "application/problem+json"} {
 		openapi3filter.RegisterBodyDecoder(typ, openapi3filter.JSONBodyDecoder)
 	}
+	return router
+}
+
+// validAnswer checks one real answer against the document.
+func validAnswer(t *testing.T, router routers.Router, req *http.Request, res *http.Response, body []byte) {
+	t.Helper()
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		t.Fatalf("%s %s: no route in the document: %v", req.Method, req.URL.Path, err)
+	}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{ExcludeRequestBody: true, MultiError: true}}
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
+		Options: &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true}}
+	out.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		msg := err.Error()
+		if len(msg) > 1500 {
+			msg = msg[:1500]
+		}
+		t.Errorf("%s %s → %d: %s", req.Method, req.URL.Path, res.StatusCode, strings.ReplaceAll(msg, "\n", " | "))
+	}
+}
+
+// Real answers of the real server are valid against the OpenAPI document it serves: status, content
+// type and body schema, for successes and for problems.
+func TestAnswersMatchOpenAPI(t *testing.T) {
+	ts := sharedServer(t)
+	router := openAPIRouter(t, ts)
 	id := ts.stations[0].ID
 	for _, path := range []string{
 		"/healthz", "/readyz", "/api/v1/meta",
@@ -85,4 +114,34 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The signed-in answers too: sessions, my stations, an edit and a stale one, history, reports,
+// accounts, imports (accepted and refused), and the refusals for the signed-out and the unauthorised.
+func TestSignedInAnswersMatchOpenAPI(t *testing.T) {
+	f := newEditFixture(t)
+	router := openAPIRouter(t, f.ts)
+	id := f.mine[0]
+	check := func(b *browser, method, path, body string, header ...string) *http.Response {
+		t.Helper()
+		res, raw := b.do(t, method, path, body, header...)
+		req, _ := http.NewRequest(method, f.ts.base+path, nil)
+		validAnswer(t, router, req, res, raw)
+		return res
+	}
+	check(f.op, http.MethodGet, "/api/v1/session", "")
+	check(f.op, http.MethodGet, "/api/v1/my/stations", "")
+	check(f.admin, http.MethodGet, "/api/v1/my/stations?page=2&per_page=10", "")
+	res := check(f.op, http.MethodGet, "/api/v1/stations/"+id, "")
+	check(f.op, http.MethodPatch, "/api/v1/stations/"+id, `{"phone":"024-22223333","verified":true}`, "If-Match", res.Header.Get("ETag"))
+	check(f.op, http.MethodPatch, "/api/v1/stations/"+id, `{"phone":"024-22223334"}`, "If-Match", `"1"`)
+	check(f.op, http.MethodPatch, "/api/v1/stations/"+id, `{"phone":"024-22223334"}`)
+	check(f.op, http.MethodGet, "/api/v1/stations/"+id+"/history", "")
+	check(f.op, http.MethodGet, "/api/v1/my/reports?status=open", "")
+	check(f.admin, http.MethodGet, "/api/v1/admin/reports", "")
+	check(f.admin, http.MethodGet, "/api/v1/admin/users", "")
+	check(f.admin, http.MethodPost, "/api/v1/admin/imports?dry_run=true", "id,name,kind,lon,lat\nOA-1,驿站,caring_station,123.4,41.8\n", "Content-Type", "text/csv")
+	check(f.admin, http.MethodPost, "/api/v1/admin/imports?dry_run=true", "id,name,kind,lon,lat\nOA-1,驿站,spaceship,123.4,41.8\n", "Content-Type", "text/csv")
+	check(f.op, http.MethodGet, "/api/v1/admin/users", "")
+	check(newBrowser(f.ts, "127.0.0.30"), http.MethodGet, "/api/v1/my/stations", "")
 }
