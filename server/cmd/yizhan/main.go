@@ -65,9 +65,12 @@ func loadConfig(cmd *cobra.Command) (config.Config, *slog.Logger, error) {
 func configCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "config",
-		Short: "Print every configuration key with its environment variable, default and meaning",
+		Short: "Check the configuration (file, environment, flags) and print every key with its environment variable, default and meaning",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, _, err := loadConfig(cmd); err != nil {
+				return err
+			}
 			fmt.Fprint(cmd.OutOrStdout(), "| key (flag, YAML) | environment | default | meaning |\n|---|---|---|---|\n"+config.Describe())
 			return nil
 		},
