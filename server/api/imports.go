@@ -40,6 +40,20 @@ type ImportReport struct {
 	ErrorsOmitted  int              `json:"errors_omitted,omitempty"`
 }
 
+// NewImportReport is the report of what Import read: the writes' counts are filled in once they are
+// done. Lists are empty rather than null.
+func NewImportReport(res codec.ImportResult, dry bool) ImportReport {
+	rep := ImportReport{DryRun: dry, Format: res.Format, Encoding: res.Encoding, CRS: res.CRS, Rows: res.Rows,
+		HeaderRow: res.HeaderRow, IgnoredColumns: res.IgnoredColumns, Errors: res.Errors, ErrorsOmitted: res.ErrorsOmitted}
+	if rep.IgnoredColumns == nil {
+		rep.IgnoredColumns = []string{}
+	}
+	if rep.Errors == nil {
+		rep.Errors = []*station.Error{}
+	}
+	return rep
+}
+
 // POST /api/v1/admin/imports?dry_run=&crs=&format=&sheet=: load a station list (the body is the file).
 // Every row is checked first; any row error answers 422 with every error and writes nothing. Otherwise
 // the stations are upserted by id in one transaction (a dry run rolls back) and audited. One import
@@ -104,14 +118,7 @@ func (s *server) importStations(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	rep := ImportReport{DryRun: dry, Format: res.Format, Encoding: res.Encoding, CRS: res.CRS, Rows: res.Rows,
-		HeaderRow: res.HeaderRow, IgnoredColumns: res.IgnoredColumns, Errors: res.Errors, ErrorsOmitted: res.ErrorsOmitted}
-	if rep.IgnoredColumns == nil {
-		rep.IgnoredColumns = []string{}
-	}
-	if rep.Errors == nil {
-		rep.Errors = []*station.Error{}
-	}
+	rep := NewImportReport(res, dry)
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	if len(res.Errors) > 0 {
 		return c.JSON(http.StatusUnprocessableEntity, rep)

@@ -11,27 +11,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/yizhan/yizhan/server/api"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
 )
-
-// importReport is the import's answer, the same shape as the HTTP API's.
-type importReport struct {
-	DryRun         bool             `json:"dry_run"`
-	Format         string           `json:"format"`
-	Encoding       string           `json:"encoding"`
-	CRS            string           `json:"crs"`
-	Rows           int              `json:"rows"`
-	HeaderRow      int              `json:"header_row"`
-	IgnoredColumns []string         `json:"ignored_columns"`
-	Created        int              `json:"created"`
-	Updated        int              `json:"updated"`
-	Unchanged      int              `json:"unchanged"`
-	Errors         []*station.Error `json:"errors"`
-	ErrorsOmitted  int              `json:"errors_omitted,omitempty"`
-}
 
 func importCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -71,11 +56,7 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 			} else if err != nil {
 				return err
 			}
-			rep := importReport{DryRun: dry, Format: res.Format, Encoding: res.Encoding, CRS: res.CRS, Rows: res.Rows,
-				HeaderRow: res.HeaderRow, IgnoredColumns: res.IgnoredColumns, Errors: res.Errors, ErrorsOmitted: res.ErrorsOmitted}
-			if rep.IgnoredColumns == nil {
-				rep.IgnoredColumns = []string{}
-			}
+			rep := api.NewImportReport(res, dry) // the same report as the HTTP API's
 			if len(res.Errors) > 0 {
 				writeJSON(cmd.OutOrStdout(), rep)
 				return exitError{2}
@@ -89,7 +70,7 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 			if err != nil {
 				return err
 			}
-			rep.Created, rep.Updated, rep.Unchanged = up.Created, up.Updated, up.Unchanged
+			rep.Created, rep.Updated, rep.Unchanged, rep.DataVersion = up.Created, up.Updated, up.Unchanged, up.DataVersion
 			return writeJSON(cmd.OutOrStdout(), rep)
 		},
 	}
