@@ -229,16 +229,7 @@ type clientLimiter struct {
 }
 
 func newClientLimiter(l RateLimit) *clientLimiter {
-	d := DefaultReportLimit
-	if l.Burst <= 0 {
-		l.Burst = d.Burst
-	}
-	if l.Every <= 0 {
-		l.Every = d.Every
-	}
-	if l.MaxClients <= 0 {
-		l.MaxClients = d.MaxClients
-	}
+	l = orDefault(l, DefaultReportLimit)
 	return &clientLimiter{every: l.Every, burst: l.Burst, max: l.MaxClients, clients: map[string]*rate.Limiter{}}
 }
 
