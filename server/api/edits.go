@@ -35,17 +35,11 @@ var operatorFields = []string{"opening_hours", "amenities", "status", "status_no
 // maxPatchBody bounds an edit: every text field at its limit in 4-byte characters, with room to spare.
 const maxPatchBody = 16 << 10
 
-// mayEdit reports whether the signed-in user may edit station id: admins any, operators their own.
-// Another operator's station is answered as if it did not exist (404), so ids cannot be probed.
-func (s *server) mayEdit(c echo.Context, u auth.User, id string) error {
-	if u.Role == auth.RoleAdmin {
-		return nil
-	}
-	full, err := s.Users.UserByID(c.Request().Context(), u.ID)
-	if err != nil {
-		return err
-	}
-	if !auth.CanEdit(full, id, func(_ int64, sid string) bool { return slices.Contains(full.Stations, sid) }) {
+// mayEdit reports whether the signed-in user may edit station id: admins any, operators their own
+// (signedIn loaded them with the session). Another operator's station is answered as if it did not
+// exist (404), so ids cannot be probed.
+func (s *server) mayEdit(u auth.User, id string) error {
+	if !auth.CanEdit(u, id, func(_ int64, sid string) bool { return slices.Contains(u.Stations, sid) }) {
 		return station.Errorf(station.CodeNotFound, "id", "no station has id %q", id)
 	}
 	return nil
@@ -60,7 +54,7 @@ func (s *server) editStation(c echo.Context) error {
 	}
 	u, _ := signedInUser(c)
 	id := c.Param("id")
-	if err := s.mayEdit(c, u, id); err != nil {
+	if err := s.mayEdit(u, id); err != nil {
 		return err
 	}
 	ifMatch := strings.TrimSpace(c.Request().Header.Get("If-Match"))
@@ -218,7 +212,7 @@ func (s *server) stationHistory(c echo.Context) error {
 	}
 	u, _ := signedInUser(c)
 	id := c.Param("id")
-	if err := s.mayEdit(c, u, id); err != nil {
+	if err := s.mayEdit(u, id); err != nil {
 		return err
 	}
 	entries, err := s.Stations.History(c.Request().Context(), id, 500)
@@ -262,11 +256,7 @@ func (s *server) myStations(c echo.Context) error {
 			positions = append(positions, i)
 		}
 	} else {
-		full, err := s.Users.UserByID(c.Request().Context(), u.ID)
-		if err != nil {
-			return err
-		}
-		for _, id := range full.Stations {
+		for _, id := range u.Stations {
 			if i, ok := snap.Lookup(id); ok {
 				positions = append(positions, i)
 			}
