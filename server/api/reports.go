@@ -6,18 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"math"
 	"mime"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/station"
@@ -29,19 +26,6 @@ type ReportStore interface {
 	// It returns a not_found *station.Error when no station has r.StationID.
 	AddReport(ctx context.Context, r station.Report) (station.Report, error)
 }
-
-// RateLimit is a token bucket per client: Burst requests at once, then one more every Every.
-// MaxClients caps how many clients are tracked at a time, so that a flood from many addresses cannot
-// grow memory without bound.
-type RateLimit struct {
-	Burst      int
-	Every      time.Duration
-	MaxClients int
-}
-
-// DefaultReportLimit lets one client file 5 reports at once and then one a minute, and tracks at
-// most 10,000 clients (a few megabytes).
-var DefaultReportLimit = RateLimit{Burst: 5, Every: time.Minute, MaxClients: 10000}
 
 // maxReportBody is the largest report body accepted: 500 characters of note, each up to 6 bytes as a
 // JSON \u escape, fit in it with room to spare.
@@ -77,10 +61,8 @@ func (s *server) createReport(c echo.Context) error {
 		return err
 	}
 	addr := clientAddr(c)
-	if wait, ok := s.reportLimiter.take(clientKey(addr), time.Now()); !ok {
-		secs := int(math.Ceil(wait.Seconds()))
-		c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(secs))
-		return station.Errorf(codeRateLimited, "", "too many reports from this address; try again in %d seconds", secs)
+	if err := limited(c, s.reportLimiter, clientKey(addr), time.Now(), "reports from this address"); err != nil {
+		return err
 	}
 	r, err := s.Reports.AddReport(c.Request().Context(), station.Report{
 		StationID: id, Reason: reason, Note: note, Client: clientPrefix(addr),
@@ -179,27 +161,6 @@ func readReport(c echo.Context) (station.Reason, string, error) {
 	return reason, note, nil
 }
 
-// clientAddr is the client's address as the IP extractor gives it (the connection's peer until a
-// trusted proxy is configured); the zero Addr when it does not parse.
-func clientAddr(c echo.Context) netip.Addr {
-	a, err := netip.ParseAddr(c.RealIP())
-	if err != nil {
-		return netip.Addr{}
-	}
-	return a.Unmap().WithZone("")
-}
-
-// clientKey is whose rate limit a request spends: an IPv4 address, or an IPv6 /64, because one IPv6
-// subscriber usually holds a whole /64 and could otherwise take a fresh address for every request.
-// Addresses that did not parse all share one key.
-func clientKey(a netip.Addr) string {
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
-}
-
 // clientPrefix is what a report keeps about its sender for abuse review: the IPv4 /24 or IPv6 /48,
 // enough to see that many reports came from one network, never the full address (personal data we
 // have no use for).
@@ -212,59 +173,4 @@ func clientPrefix(a netip.Addr) string {
 	}
 	p, _ := a.Prefix(bits)
 	return p.String()
-}
-
-// clientLimiter keeps a token bucket per client key in memory. Buckets that have filled up again
-// carry no information and are dropped in a sweep at most once per refill interval. When
-// MaxClients keys are tracked all the same, an arbitrary one is forgotten to make room: under a flood
-// from that many addresses the limit loosens (a forgotten client starts with a full bucket) but never
-// shuts out a newcomer, and memory stays bounded.
-type clientLimiter struct {
-	every   time.Duration
-	burst   int
-	max     int
-	mu      sync.Mutex
-	clients map[string]*rate.Limiter
-	swept   time.Time
-}
-
-func newClientLimiter(l RateLimit) *clientLimiter {
-	l = orDefault(l, DefaultReportLimit)
-	return &clientLimiter{every: l.Every, burst: l.Burst, max: l.MaxClients, clients: map[string]*rate.Limiter{}}
-}
-
-// take spends one of key's tokens at now and reports true; when key has none left it spends nothing
-// and returns how long until the next token.
-func (l *clientLimiter) take(key string, now time.Time) (wait time.Duration, ok bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.swept) >= l.every {
-		l.sweep(now)
-	}
-	b := l.clients[key]
-	if b == nil {
-		if len(l.clients) >= l.max {
-			for k := range l.clients {
-				delete(l.clients, k)
-				break
-			}
-		}
-		b = rate.NewLimiter(rate.Every(l.every), l.burst)
-		l.clients[key] = b
-	}
-	if b.AllowN(now, 1) {
-		return 0, true
-	}
-	// A refused request reserves nothing, so the tokens are in [0, 1).
-	return time.Duration((1 - b.TokensAt(now)) * float64(l.every)), false
-}
-
-// sweep forgets every client whose bucket is full: a new bucket would be the same.
-func (l *clientLimiter) sweep(now time.Time) {
-	for k, b := range l.clients {
-		if b.TokensAt(now) >= float64(l.burst) {
-			delete(l.clients, k)
-		}
-	}
-	l.swept = now
 }

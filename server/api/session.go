@@ -7,11 +7,9 @@ import (
 	"errors"
 	"io"
 	"maps"
-	"math"
 	"mime"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -53,31 +51,6 @@ type UserStore interface {
 	DeleteSession(ctx context.Context, idHash string) error
 	// DeleteExpiredSessions removes sessions that have ended.
 	DeleteExpiredSessions(ctx context.Context, now time.Time, idle time.Duration) (int64, error)
-}
-
-// Login limits (ASVS 6.3.1, reliability.md §2.8). Every well-formed attempt counts, whether it
-// succeeds or not, and is counted before the password is checked.
-var (
-	// DefaultLoginLimit: 5 attempts at once per account name, then one a minute. It slows guessing
-	// one account from many addresses; it is a delay, never a lockout, so an attacker can only hold
-	// a real user back for as long as they keep sending.
-	DefaultLoginLimit = RateLimit{Burst: 5, Every: time.Minute, MaxClients: 10000}
-	// DefaultLoginAddressLimit: 20 attempts at once per client address (IPv6: per /64), then one
-	// every 10 s. It slows trying many names from one place.
-	DefaultLoginAddressLimit = RateLimit{Burst: 20, Every: 10 * time.Second, MaxClients: 10000}
-)
-
-func orDefault(l, d RateLimit) RateLimit {
-	if l.Burst <= 0 {
-		l.Burst = d.Burst
-	}
-	if l.Every <= 0 {
-		l.Every = d.Every
-	}
-	if l.MaxClients <= 0 {
-		l.MaxClients = d.MaxClients
-	}
-	return l
 }
 
 // sessionCookieName holds the session token. It has no __Host- prefix because that requires Secure,
@@ -204,33 +177,6 @@ func (s *server) sessionCookie(c echo.Context, value string, maxAge int) *http.C
 		Name: sessionCookieName, Value: value, Path: "/", MaxAge: maxAge,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.secure(c),
 	}
-}
-
-// limited spends a token of key's bucket in l, or answers 429 with Retry-After.
-func limited(c echo.Context, l *clientLimiter, key string, now time.Time, what string) error {
-	wait, ok := l.take(key, now)
-	if ok {
-		return nil
-	}
-	secs := max(1, int(math.Ceil(wait.Seconds())))
-	c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(secs))
-	return station.Errorf(codeRateLimited, "", "too many %s; try again in %d seconds", what, secs)
-}
-
-// accountKey is whose login limit an attempt spends: the name as the users table compares it (ASCII
-// case folded), so that "Alice" and "alice" share a bucket. Names longer than any valid one are cut:
-// they match no account, so sharing a bucket harms nobody, and memory stays bounded.
-func accountKey(name string) string {
-	if len(name) > 4*auth.MaxUsernameLen {
-		name = name[:4*auth.MaxUsernameLen]
-	}
-	b := []byte(name)
-	for i, ch := range b {
-		if ch >= 'A' && ch <= 'Z' {
-			b[i] = ch + 'a' - 'A'
-		}
-	}
-	return "account:" + string(b)
 }
 
 // readObject reads a request body that must be one JSON object in UTF-8 of at most limit bytes, sent

@@ -1,0 +1,156 @@
+package api
+
+import (
+	"math"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
+
+	"github.com/yizhan/yizhan/server/auth"
+	"github.com/yizhan/yizhan/server/station"
+)
+
+// RateLimit is a token bucket per client: Burst requests at once, then one more every Every.
+// MaxClients caps how many clients are tracked at a time, so that a flood from many addresses cannot
+// grow memory without bound.
+type RateLimit struct {
+	Burst      int
+	Every      time.Duration
+	MaxClients int
+}
+
+// DefaultReportLimit lets one client file 5 reports at once and then one a minute, and tracks at
+// most 10,000 clients (a few megabytes).
+var DefaultReportLimit = RateLimit{Burst: 5, Every: time.Minute, MaxClients: 10000}
+
+// Login limits (ASVS 6.3.1, reliability.md §2.8). Every well-formed attempt counts, whether it
+// succeeds or not, and is counted before the password is checked.
+var (
+	// DefaultLoginLimit: 5 attempts at once per account name, then one a minute. It slows guessing
+	// one account from many addresses; it is a delay, never a lockout, so an attacker can only hold
+	// a real user back for as long as they keep sending.
+	DefaultLoginLimit = RateLimit{Burst: 5, Every: time.Minute, MaxClients: 10000}
+	// DefaultLoginAddressLimit: 20 attempts at once per client address (IPv6: per /64), then one
+	// every 10 s. It slows trying many names from one place.
+	DefaultLoginAddressLimit = RateLimit{Burst: 20, Every: 10 * time.Second, MaxClients: 10000}
+)
+
+func orDefault(l, d RateLimit) RateLimit {
+	if l.Burst <= 0 {
+		l.Burst = d.Burst
+	}
+	if l.Every <= 0 {
+		l.Every = d.Every
+	}
+	if l.MaxClients <= 0 {
+		l.MaxClients = d.MaxClients
+	}
+	return l
+}
+
+// limited spends a token of key's bucket in l, or answers 429 with Retry-After.
+func limited(c echo.Context, l *clientLimiter, key string, now time.Time, what string) error {
+	wait, ok := l.take(key, now)
+	if ok {
+		return nil
+	}
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	c.Response().Header().Set(echo.HeaderRetryAfter, strconv.Itoa(secs))
+	return station.Errorf(codeRateLimited, "", "too many %s; try again in %d seconds", what, secs)
+}
+
+// clientAddr is the client's address as the IP extractor gives it (the connection's peer until a
+// trusted proxy is configured); the zero Addr when it does not parse.
+func clientAddr(c echo.Context) netip.Addr {
+	a, err := netip.ParseAddr(c.RealIP())
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap().WithZone("")
+}
+
+// clientKey is whose rate limit a request spends: an IPv4 address, or an IPv6 /64, because one IPv6
+// subscriber usually holds a whole /64 and could otherwise take a fresh address for every request.
+// Addresses that did not parse all share one key.
+func clientKey(a netip.Addr) string {
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
+}
+
+// accountKey is whose login limit an attempt spends: the name as the users table compares it (ASCII
+// case folded), so that "Alice" and "alice" share a bucket. Names longer than any valid one are cut:
+// they match no account, so sharing a bucket harms nobody, and memory stays bounded.
+func accountKey(name string) string {
+	if len(name) > 4*auth.MaxUsernameLen {
+		name = name[:4*auth.MaxUsernameLen]
+	}
+	b := []byte(name)
+	for i, ch := range b {
+		if ch >= 'A' && ch <= 'Z' {
+			b[i] = ch + 'a' - 'A'
+		}
+	}
+	return "account:" + string(b)
+}
+
+// clientLimiter keeps a token bucket per client key in memory. Buckets that have filled up again
+// carry no information and are dropped in a sweep at most once per refill interval. When
+// MaxClients keys are tracked all the same, an arbitrary one is forgotten to make room: under a flood
+// from that many addresses the limit loosens (a forgotten client starts with a full bucket) but never
+// shuts out a newcomer, and memory stays bounded.
+type clientLimiter struct {
+	every   time.Duration
+	burst   int
+	max     int
+	mu      sync.Mutex
+	clients map[string]*rate.Limiter
+	swept   time.Time
+}
+
+func newClientLimiter(l RateLimit) *clientLimiter {
+	l = orDefault(l, DefaultReportLimit)
+	return &clientLimiter{every: l.Every, burst: l.Burst, max: l.MaxClients, clients: map[string]*rate.Limiter{}}
+}
+
+// take spends one of key's tokens at now and reports true; when key has none left it spends nothing
+// and returns how long until the next token.
+func (l *clientLimiter) take(key string, now time.Time) (wait time.Duration, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) >= l.every {
+		l.sweep(now)
+	}
+	b := l.clients[key]
+	if b == nil {
+		if len(l.clients) >= l.max {
+			for k := range l.clients {
+				delete(l.clients, k)
+				break
+			}
+		}
+		b = rate.NewLimiter(rate.Every(l.every), l.burst)
+		l.clients[key] = b
+	}
+	if b.AllowN(now, 1) {
+		return 0, true
+	}
+	// A refused request reserves nothing, so the tokens are in [0, 1).
+	return time.Duration((1 - b.TokensAt(now)) * float64(l.every)), false
+}
+
+// sweep forgets every client whose bucket is full: a new bucket would be the same.
+func (l *clientLimiter) sweep(now time.Time) {
+	for k, b := range l.clients {
+		if b.TokensAt(now) >= float64(l.burst) {
+			delete(l.clients, k)
+		}
+	}
+	l.swept = now
+}
