@@ -39,6 +39,9 @@ type Deps struct {
 	Reports ReportStore
 	// ReportLimit is how many reports one client may file (zero fields: DefaultReportLimit's).
 	ReportLimit RateLimit
+	// APILimit is how many /api/v1 requests one client address may make (zero fields:
+	// DefaultAPILimit's); reports and logins spend their own limits as well.
+	APILimit RateLimit
 	// Map is the PWA's map background, sent in /api/v1/meta (nil: a plain background).
 	Map *MapConfig
 	// Users keeps accounts and sessions (nil: the session and admin routes answer 503).
@@ -77,7 +80,8 @@ type server struct {
 	Deps
 	static        staticFiles // the PWA's files, read on first use
 	reportLimiter *clientLimiter
-	csp           []string // Content-Security-Policy, with the tile hosts
+	apiLimiter    *clientLimiter // nil: unlimited
+	csp           []string       // Content-Security-Policy, with the tile hosts
 	lifetimes     auth.Lifetimes
 	loginLimiter  *clientLimiter // per account name
 	addrLimiter   *clientLimiter // login attempts per client address
@@ -92,6 +96,7 @@ func New(d Deps) *echo.Echo {
 		lifetimes:    d.Sessions.OrDefault(),
 		loginLimiter: newClientLimiter(orDefault(d.LoginLimit, DefaultLoginLimit)),
 		addrLimiter:  newClientLimiter(orDefault(d.LoginAddressLimit, DefaultLoginAddressLimit)),
+		apiLimiter:   newClientLimiter(orDefault(d.APILimit, DefaultAPILimit)),
 	}
 	if s.Now == nil {
 		s.Now = time.Now
@@ -110,7 +115,7 @@ func New(d Deps) *echo.Echo {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.observe, middleware.Recover(), s.securityHeaders)
+	e.Use(s.observe, middleware.Recover(), s.securityHeaders, s.limitClients) // limitClients: /api/v1/* only
 
 	// Every read answers HEAD too (net/http sends the headers and drops the body).
 	read := []string{http.MethodGet, http.MethodHead}

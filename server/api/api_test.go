@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -161,6 +162,46 @@ func TestBusyDatabaseAnswers503(t *testing.T) {
 	json.NewDecoder(res.Body).Decode(&p)
 	if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" || p["code"] != "unavailable" {
 		t.Fatalf("busy database: %d %q %v", res.StatusCode, res.Header.Get("Retry-After"), p)
+	}
+}
+
+// One client address gets APILimit.Burst requests to /api/v1, then 429 with Retry-After, whatever the
+// route; another address is not held back, and /healthz is never limited (the load balancer's probe).
+func TestAPIRateLimit(t *testing.T) {
+	var cat catalog.Catalog
+	cat.Swap(catalog.Build(1, benchStations(5), nil))
+	h := api.New(api.Deps{Catalog: &cat, APILimit: api.RateLimit{Burst: 3, Every: time.Hour},
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	get := func(path, addr string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.RemoteAddr = addr + ":40000"
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for i, path := range []string{"/api/v1/meta", "/api/v1/stations/nearby?lat=41.8&lon=123.4", "/api/v1/search?q=x"} {
+		if rec := get(path, "203.0.113.7"); rec.Code != 200 {
+			t.Fatalf("request %d within the burst: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	rec := get("/api/v1/stations/nearby?lat=41.8&lon=123.4", "203.0.113.7")
+	var p map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &p)
+	if retry, _ := strconv.Atoi(rec.Header().Get("Retry-After")); rec.Code != 429 || p["code"] != "rate_limited" || retry < 1 || retry > 3600 {
+		t.Fatalf("over the burst: %d Retry-After %q %v", rec.Code, rec.Header().Get("Retry-After"), p)
+	}
+	if rec := get("/api/v1/meta", "198.51.100.9"); rec.Code != 200 {
+		t.Errorf("another client: %d", rec.Code)
+	}
+	if rec := get("/healthz", "203.0.113.7"); rec.Code != 200 {
+		t.Errorf("healthz of a limited client: %d", rec.Code)
+	}
+	// Unlimited: the same client keeps going.
+	h = api.New(api.Deps{Catalog: &cat, APILimit: api.RateLimit{Unlimited: true}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	for i := 0; i < 2*api.DefaultAPILimit.Burst; i++ {
+		if rec := get("/api/v1/meta", "203.0.113.7"); rec.Code != 200 {
+			t.Fatalf("unlimited, request %d: %d", i+1, rec.Code)
+		}
 	}
 }
 

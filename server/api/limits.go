@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,12 +17,19 @@ import (
 
 // RateLimit is a token bucket per client: Burst requests at once, then one more every Every.
 // MaxClients caps how many clients are tracked at a time, so that a flood from many addresses cannot
-// grow memory without bound.
+// grow memory without bound. Unlimited turns the limit off.
 type RateLimit struct {
 	Burst      int
 	Every      time.Duration
 	MaxClients int
+	Unlimited  bool
 }
+
+// DefaultAPILimit bounds every /api/v1 request per client address (IPv6: per /64): 300 at once, then
+// 30 a second. A rider's app makes a few requests a minute; a carrier's NAT puts many riders behind
+// one address, so the limit is set for dozens of them, and it still stops one bot from taking the
+// server's whole capacity (about 20,000 nearest queries a second).
+var DefaultAPILimit = RateLimit{Burst: 300, Every: time.Second / 30, MaxClients: 50000}
 
 // DefaultReportLimit lets one client file 5 reports at once and then one a minute, and tracks at
 // most 10,000 clients (a few megabytes).
@@ -52,8 +60,25 @@ func orDefault(l, d RateLimit) RateLimit {
 	return l
 }
 
-// limited spends a token of key's bucket in l, or answers 429 with Retry-After.
-func limited(c echo.Context, l *clientLimiter, key string, now time.Time, what string) error {
+// limitClients spends one of the client's API tokens per /api/v1 request (found or not), or answers 429
+// with Retry-After. Probes, metrics and the PWA's files are not limited.
+func (s *server) limitClients(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !strings.HasPrefix(c.Request().URL.Path, "/api/v1/") {
+			return next(c)
+		}
+		if err := limited(c, s.apiLimiter, clientKey(clientAddr(c)), time.Now(), "requests from this address"); err != nil {
+			return err
+		}
+		return next(c)
+	}
+}
+
+// limited spends a token of key's bucket in l, or answers 429 with Retry-After. A nil l limits nothing.
+func limited(c echo.Context, l *clientLimiter, key limitKey, now time.Time, what string) error {
+	if l == nil {
+		return nil
+	}
 	wait, ok := l.take(key, now)
 	if ok {
 		return nil
@@ -73,21 +98,29 @@ func clientAddr(c echo.Context) netip.Addr {
 	return a.Unmap().WithZone("")
 }
 
+// limitKey is whose bucket a request spends: a client network or an account name. It is a value
+// (not a string built per request), so that looking a client up allocates nothing.
+type limitKey struct {
+	client  netip.Prefix
+	account string
+}
+
 // clientKey is whose rate limit a request spends: an IPv4 address, or an IPv6 /64, because one IPv6
 // subscriber usually holds a whole /64 and could otherwise take a fresh address for every request.
 // Addresses that did not parse all share one key.
-func clientKey(a netip.Addr) string {
+func clientKey(a netip.Addr) limitKey {
+	bits := 32
 	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
+		bits = 64
 	}
-	return a.String()
+	p, _ := a.Prefix(bits)
+	return limitKey{client: p}
 }
 
 // accountKey is whose login limit an attempt spends: the name as the users table compares it (ASCII
 // case folded), so that "Alice" and "alice" share a bucket. Names longer than any valid one are cut:
 // they match no account, so sharing a bucket harms nobody, and memory stays bounded.
-func accountKey(name string) string {
+func accountKey(name string) limitKey {
 	if len(name) > 4*auth.MaxUsernameLen {
 		name = name[:4*auth.MaxUsernameLen]
 	}
@@ -97,11 +130,11 @@ func accountKey(name string) string {
 			b[i] = ch + 'a' - 'A'
 		}
 	}
-	return "account:" + string(b)
+	return limitKey{account: string(b)}
 }
 
 // clientLimiter keeps a token bucket per client key in memory. Buckets that have filled up again
-// carry no information and are dropped in a sweep at most once per refill interval. When
+// carry no information and are dropped in a sweep at most once per time to fill a bucket. When
 // MaxClients keys are tracked all the same, an arbitrary one is forgotten to make room: under a flood
 // from that many addresses the limit loosens (a forgotten client starts with a full bucket) but never
 // shuts out a newcomer, and memory stays bounded.
@@ -110,21 +143,25 @@ type clientLimiter struct {
 	burst   int
 	max     int
 	mu      sync.Mutex
-	clients map[string]*rate.Limiter
+	clients map[limitKey]*rate.Limiter
 	swept   time.Time
 }
 
+// newClientLimiter returns nil (no limit) when l.Unlimited.
 func newClientLimiter(l RateLimit) *clientLimiter {
+	if l.Unlimited {
+		return nil
+	}
 	l = orDefault(l, DefaultReportLimit)
-	return &clientLimiter{every: l.Every, burst: l.Burst, max: l.MaxClients, clients: map[string]*rate.Limiter{}}
+	return &clientLimiter{every: l.Every, burst: l.Burst, max: l.MaxClients, clients: map[limitKey]*rate.Limiter{}}
 }
 
 // take spends one of key's tokens at now and reports true; when key has none left it spends nothing
 // and returns how long until the next token.
-func (l *clientLimiter) take(key string, now time.Time) (wait time.Duration, ok bool) {
+func (l *clientLimiter) take(key limitKey, now time.Time) (wait time.Duration, ok bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.swept) >= l.every {
+	if now.Sub(l.swept) >= l.every*time.Duration(l.burst) {
 		l.sweep(now)
 	}
 	b := l.clients[key]

@@ -36,6 +36,8 @@ type Config struct {
 	SessionLifetime time.Duration `key:"session-lifetime" help:"a login lasts at most this long, however busy (1m to 720h)"`
 	SessionIdle     time.Duration `key:"session-idle" help:"a login ends after this long without a request (1m to session-lifetime)"`
 	TrustedProxies  string        `key:"trusted-proxies" help:"reverse proxies (IP addresses or CIDR ranges, space separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; empty = none"`
+	APIRate         int           `key:"api-rate" help:"API requests per second one client address (IPv6: /64) may make after its burst; 0 = no limit"`
+	APIBurst        int           `key:"api-burst" help:"API requests one client address may make at once before api-rate applies"`
 }
 
 // Defaults are the values used when nothing else sets a key.
@@ -50,6 +52,8 @@ func Defaults() Config {
 		MapMaxZoom:      18,
 		SessionLifetime: 12 * time.Hour,
 		SessionIdle:     2 * time.Hour,
+		APIRate:         30,
+		APIBurst:        300,
 	}
 }
 
@@ -223,6 +227,12 @@ func (c Config) Validate() error {
 	}
 	if c.SessionIdle < time.Minute || c.SessionIdle > c.SessionLifetime {
 		errs = append(errs, fmt.Errorf("session-idle: %v is not between 1m and session-lifetime (%v)", c.SessionIdle, c.SessionLifetime))
+	}
+	if c.APIRate < 0 || c.APIRate > 1000000 {
+		errs = append(errs, fmt.Errorf("api-rate: %d is not between 0 (no limit) and 1000000", c.APIRate))
+	}
+	if c.APIBurst < 1 || c.APIBurst > 1000000 {
+		errs = append(errs, fmt.Errorf("api-burst: %d is not between 1 and 1000000", c.APIBurst))
 	}
 	return errors.Join(errs...)
 }

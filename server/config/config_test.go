@@ -40,7 +40,8 @@ func TestLoadFile(t *testing.T) {
 		Holidays: "/etc/yizhan/holidays.csv",
 		MapTiles: "https://webrd01.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z} https://webrd02.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}",
 		MapCRS:   "gcj02", MapAttrib: "© 高德地图", MapMaxZoom: 18,
-		SessionLifetime: 8 * time.Hour, SessionIdle: 30 * time.Minute}
+		SessionLifetime: 8 * time.Hour, SessionIdle: 30 * time.Minute,
+		TrustedProxies: "127.0.0.1 10.1.0.0/16", APIRate: 50, APIBurst: 500}
 	if c != want {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
@@ -79,6 +80,8 @@ func TestLoadRejects(t *testing.T) {
 		{"zoom out of range from flag", "", nil, []string{"--map-max-zoom", "30"}, "map-max-zoom"},
 		{"session idle longer than the lifetime", "", map[string]string{"YIZHAN_SESSION_IDLE": "13h"}, nil, "session-idle"},
 		{"session lifetime of seconds", "testdata/bad-session.yaml", nil, nil, "session-lifetime"},
+		{"negative API rate from env", "", map[string]string{"YIZHAN_API_RATE": "-1"}, nil, "api-rate"},
+		{"API burst of zero from flag", "", nil, []string{"--api-burst", "0"}, "api-burst"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {

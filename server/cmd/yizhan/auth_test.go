@@ -15,11 +15,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
 	"github.com/yizhan/yizhan/server/api"
 	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/config"
 	"github.com/yizhan/yizhan/server/spatial"
 )
 
@@ -527,6 +529,38 @@ func TestLoginAnswersIdentical(t *testing.T) {
 				t.Fatalf("%s: answer %d differs:\n%v %s\n%v %s", lang, i, firstHeader, first, res.Header, body)
 			}
 		}
+	}
+}
+
+// With the default configuration, one client address gets api-burst requests to /api/v1 (plus what
+// api-rate refills meanwhile), then 429 with Retry-After; another address is not held back, and
+// /healthz is never limited.
+func TestAPIRateLimitPerAddress(t *testing.T) {
+	def := config.Defaults()
+	ts := startServer(t, smallSeed(t), func(c *config.Config) { c.APIRate = def.APIRate })
+	greedy := newBrowser(ts, "127.0.50.1")
+	start := time.Now()
+	allowed := 0
+	for ; allowed <= 10*def.APIBurst; allowed++ {
+		res, body := greedy.do(t, http.MethodGet, "/api/v1/stations/nearby?lat=41.8&lon=123.4", "")
+		if res.StatusCode == 429 {
+			checkProblem(t, res, body, 429, "rate_limited", "")
+			if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs != 1 {
+				t.Fatalf("Retry-After %q, want 1 (one token every 1/%d s)", res.Header.Get("Retry-After"), def.APIRate)
+			}
+			break
+		} else if res.StatusCode != 200 {
+			t.Fatalf("request %d: %d %s", allowed+1, res.StatusCode, body)
+		}
+	}
+	if most := def.APIBurst + int(time.Since(start).Seconds()*float64(def.APIRate)) + 1; allowed < def.APIBurst || allowed > most {
+		t.Fatalf("%d requests allowed before the first 429, want %d to %d", allowed, def.APIBurst, most)
+	}
+	if res, body := newBrowser(ts, "127.0.50.2").do(t, http.MethodGet, "/api/v1/meta", ""); res.StatusCode != 200 {
+		t.Fatalf("another address: %d %s", res.StatusCode, body)
+	}
+	if res, body := greedy.do(t, http.MethodGet, "/healthz", ""); res.StatusCode != 200 {
+		t.Fatalf("healthz from the limited address: %d %s", res.StatusCode, body)
 	}
 }
 

@@ -68,3 +68,20 @@ func TestCommandsRefuseBadInput(t *testing.T) {
 		t.Error("a refused backup overwrote a file")
 	}
 }
+
+// The README's configuration reference is what `yizhan config` prints from the config struct, so a
+// new or changed setting cannot go undocumented.
+func TestREADMEListsEveryConfigKey(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir()) // no yizhan.yaml
+	table, err := runCLI(t, "config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), table) {
+		t.Fatalf("README.md does not contain the table `yizhan config` prints; paste it in:\n%s", table)
+	}
+}

@@ -41,7 +41,7 @@ func serveCmd() *cobra.Command {
 		},
 	}
 	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval", "holidays", "map-tiles", "map-crs", "map-attribution", "map-max-zoom",
-		"session-lifetime", "session-idle", "trusted-proxies")
+		"session-lifetime", "session-idle", "trusted-proxies", "api-rate", "api-burst")
 	return cmd
 }
 
@@ -67,7 +67,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	}
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
-			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Stations: db, ReportDesk: db, Importer: db, TrustedProxies: trustedProxies(cfg),
+			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Stations: db, ReportDesk: db, Importer: db, TrustedProxies: trustedProxies(cfg), APILimit: apiLimit(cfg),
 			Refresh: func(ctx context.Context) error { return refresh(ctx, db, &cat, cal, log) }}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -238,4 +238,12 @@ func trustedProxies(cfg config.Config) []netip.Prefix {
 		}
 	}
 	return out
+}
+
+// apiLimit is the per-client API limit the configuration asks for.
+func apiLimit(cfg config.Config) api.RateLimit {
+	if cfg.APIRate == 0 {
+		return api.RateLimit{Unlimited: true}
+	}
+	return api.RateLimit{Burst: cfg.APIBurst, Every: time.Second / time.Duration(cfg.APIRate)}
 }

@@ -41,10 +41,11 @@ type testServer struct {
 	stations []station.Station // what the seed file holds, sorted by id
 }
 
-func startServer(t *testing.T, seed string) *testServer {
+// startServer starts a server of the test's own on a copy of seed; options change its configuration.
+func startServer(t *testing.T, seed string, options ...func(*config.Config)) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ts := launch(t, ctx, cancel, seed)
+	ts := launch(t, ctx, cancel, seed, options...)
 	t.Cleanup(func() {
 		cancel()
 		if err := <-ts.done; err != nil {
@@ -55,7 +56,7 @@ func startServer(t *testing.T, seed string) *testServer {
 	return ts
 }
 
-func launch(t *testing.T, ctx context.Context, cancel func(), seed string) *testServer {
+func launch(t *testing.T, ctx context.Context, cancel func(), seed string, options ...func(*config.Config)) *testServer {
 	t.Helper()
 	var ts testServer
 	ts.dir, _ = os.MkdirTemp("", "yizhan-test-")
@@ -65,6 +66,10 @@ func launch(t *testing.T, ctx context.Context, cancel func(), seed string) *test
 	cfg.Listen = "127.0.0.1:0"
 	cfg.Seed = seed
 	cfg.PollInterval = 20 * time.Millisecond
+	cfg.APIRate = 0 // every test client is on loopback; TestAPIRateLimitPerAddress checks the default
+	for _, o := range options {
+		o(&cfg)
+	}
 	addr := make(chan string, 1)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	go func() { ts.done <- serve(ctx, cfg, log, func(a string) { addr <- a }) }()
