@@ -247,3 +247,39 @@ func (acceptReports) AddReport(_ context.Context, r station.Report) (station.Rep
 	r.ID = 1
 	return r, nil
 }
+
+// A latitude out of range next to a longitude that would do as a latitude gets a hint that the two
+// look swapped (reliability.md §4 A5); other out-of-range latitudes get none.
+func TestSwappedCoordinatesHint(t *testing.T) {
+	var cat catalog.Catalog
+	cat.Swap(catalog.Build(1, benchStations(5), nil))
+	h := api.New(api.Deps{Catalog: &cat, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	for _, tc := range []struct {
+		query string
+		hint  bool
+	}{
+		{"lat=123.43&lon=41.80", true},
+		{"lat=-123.43&lon=41.80", true},
+		{"lat=91&lon=123.4", false},   // lon is no latitude
+		{"lat=200&lon=41.8", false},   // lat is no longitude either
+		{"lat=123.43&lon=abc", false}, // nothing to swap with
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/stations/nearby?"+tc.query, nil))
+		var p struct{ Code, Field, Detail string }
+		json.Unmarshal(rec.Body.Bytes(), &p)
+		if rec.Code != 400 || p.Code != "out_of_range" || p.Field != "lat" {
+			t.Fatalf("%s: %d %+v", tc.query, rec.Code, p)
+		}
+		if got := strings.Contains(p.Detail, "swapped"); got != tc.hint {
+			t.Errorf("%s: detail %q, hint %v want %v", tc.query, p.Detail, got, tc.hint)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/stations/nearby?lat=123.43&lon=41.8", nil))
+	var p struct{ Detail string }
+	json.Unmarshal(rec.Body.Bytes(), &p)
+	if !strings.Contains(p.Detail, "lat=41.8&lon=123.43") {
+		t.Errorf("the hint does not give the swapped query: %q", p.Detail)
+	}
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -143,13 +144,28 @@ func (p params) crs() (spatial.CRS, error) {
 func (p params) point(crs spatial.CRS) (orb.Point, error) {
 	lat, err := p.float("lat", -90, 90)
 	if err != nil {
-		return orb.Point{}, err
+		return orb.Point{}, swapHint(p, err)
 	}
 	lon, err := p.float("lon", -180, 180)
 	if err != nil {
 		return orb.Point{}, err
 	}
 	return spatial.ToWGS84(crs, orb.Point{lon, lat}), nil
+}
+
+// swapHint adds a hint to a latitude out of range when lat and lon look given the wrong way round:
+// a latitude that would do as a longitude next to a longitude that would do as a latitude.
+func swapHint(p params, err error) error {
+	e, ok := err.(*station.Error)
+	if !ok || e.Code != station.CodeOutOfRange {
+		return err
+	}
+	lat, latErr := p.float("lat", -180, 180)
+	lon, lonErr := p.float("lon", -90, 90)
+	if latErr == nil && lonErr == nil {
+		e.Detail += fmt.Sprintf("; lat and lon look swapped: did you mean lat=%v&lon=%v?", lon, lat)
+	}
+	return err
 }
 
 // list reads an optional comma-separated list; empty items are an error.
