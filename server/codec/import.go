@@ -335,6 +335,9 @@ func (im *importer) addRow(row int, v *rowValues, labels *[nFields]string, coord
 		if garbled(v[f]) {
 			fail(station.Errorf(station.CodeInvalidParameter, label(f),
 				"%s holds characters that did not decode (%q): save the file as UTF-8 or GBK", label(f), v[f]))
+		} else if isDitto(v[f]) {
+			fail(station.Errorf(CodeDittoCell, label(f),
+				"%s says %q (same as above): write the value itself in every row (in Excel, unmerge and fill down)", label(f), v[f]))
 		}
 	}
 	st := station.Station{

@@ -3,6 +3,7 @@ package codec_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -214,6 +215,29 @@ func TestImportCoordinateErrors(t *testing.T) {
 	if len(errs) != 2 || errs[0].Field != "lon" || errs[1].Field != "lat" {
 		t.Fatalf("errors %v", errs)
 	}
+}
+
+// A ditto mark (同上, 〃) in any column is a row error naming the row and the column, and nothing is
+// imported: the importer does not guess the value above (reliability.md §4 E42).
+func TestImportRefusesDittoCells(t *testing.T) {
+	src := "编号,名称,类型,城市,区县,经度,纬度\n" +
+		"A-1,南湖街道爱心驿站,爱心驿站,沈阳市,和平区,123.40,41.80\n" +
+		"A-2,北站街道爱心驿站,爱心驿站,同上,〃,123.41,41.81\n" +
+		"A-3,同上。,爱心驿站,沈阳市,和平区,123.42,41.82\n" +
+		"A-4,上同街道爱心驿站,爱心驿站,沈阳市,\"\"\"\",123.43,41.83\n"
+	errs := importErrs(t, []byte(src), codec.ImportOptions{})
+	var got []string
+	for _, e := range errs {
+		if e.Code != codec.CodeDittoCell {
+			t.Errorf("unexpected error %v", e)
+		}
+		got = append(got, fmt.Sprint(e.Row, " ", e.Field))
+	}
+	if want := "[2 城市 2 区县 3 名称 4 区县]"; fmt.Sprint(got) != want {
+		t.Fatalf("ditto errors at %v, want %s", got, want)
+	}
+	// A name that only contains the characters is a name.
+	importOK(t, []byte("编号,名称,类型,经度,纬度\nA-1,同上村爱心驿站,爱心驿站,123.40,41.80\n"), codec.ImportOptions{})
 }
 
 // Coordinates in GCJ-02 or BD-09 are converted to WGS-84 and the original text is kept.

@@ -32,7 +32,20 @@ const (
 	CodeProjectedCoordinate = "projected_coordinate"
 	// CodePayloadTooLarge: the file is over a size, row or archive limit of ImportOptions.
 	CodePayloadTooLarge = "payload_too_large"
+	// CodeDittoCell: the cell says "same as above" (同上, 〃) instead of a value, as in lists made
+	// for printing; the importer does not guess what it stood for.
+	CodeDittoCell = "ditto_cell"
 )
+
+// isDitto reports whether a cell is a ditto mark: it means "the value of the row above", which is
+// only true of the printed sheet (sorting or filtering the rows breaks it).
+func isDitto(s string) bool {
+	switch strings.TrimRight(s, "。.") {
+	case "同上", "仝上", "同前", "〃", `"`, "”", "“", "ditto", "Ditto", "DITTO":
+		return true
+	}
+	return false
+}
 
 // cleanCell trims a cell and removes what is invisible but would still make two names differ: zero-width
 // characters and byte order marks. Line breaks inside a cell (Alt+Enter) become spaces.
