@@ -145,6 +145,35 @@ func (busyReports) AddReport(context.Context, station.Report) (station.Report, e
 	return station.Report{}, errors.New("sqlite: step: database is locked (5) (SQLITE_BUSY)")
 }
 
+type fullReports struct{}
+
+func (fullReports) AddReport(context.Context, station.Report) (station.Report, error) {
+	return station.Report{}, &station.Error{Code: station.CodeStorageUnavailable, Detail: "nothing was changed",
+		Cause: errors.New("insert report: database or disk is full (13)")}
+}
+
+// A write refused by a full or failing disk answers 503 storage_unavailable with Retry-After, logs the
+// cause and counts it as a database error, and tells the client nothing about the disk.
+func TestStorageUnavailableAnswers503(t *testing.T) {
+	var cat catalog.Catalog
+	sts := benchStations(5)
+	cat.Swap(catalog.Build(1, sts, nil))
+	var logged strings.Builder
+	h := api.New(api.Deps{Catalog: &cat, Reports: fullReports{}, Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/stations/"+sts[0].ID+"/reports", strings.NewReader(`{"reason":"locked"}`))
+	req.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(rec, req)
+	var p map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &p)
+	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || p["code"] != "storage_unavailable" || strings.Contains(rec.Body.String(), "disk is full") {
+		t.Fatalf("full disk: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if !strings.Contains(logged.String(), "disk is full") {
+		t.Fatalf("the cause is not in the log: %s", logged.String())
+	}
+}
+
 // A write that waited for the database past its busy timeout answers 503 with Retry-After, not 500:
 // nothing was written and trying again is right.
 func TestBusyDatabaseAnswers503(t *testing.T) {

@@ -49,6 +49,7 @@ var statusOf = map[string]int{
 	station.CodeNotFound:           http.StatusNotFound,
 	station.CodeInvalidImport:      http.StatusUnprocessableEntity,
 	station.CodeUnavailable:        http.StatusServiceUnavailable,
+	station.CodeStorageUnavailable: http.StatusServiceUnavailable,
 	station.CodeInternal:           http.StatusInternalServerError,
 	codeMethodNotAllowed:           http.StatusMethodNotAllowed,
 	codePayloadTooLarge:            http.StatusRequestEntityTooLarge,
@@ -78,6 +79,12 @@ func (s *server) handleError(err error, c echo.Context) {
 	switch {
 	case errors.As(err, &de):
 		status = statusOf[de.Code]
+		if de.Code == station.CodeStorageUnavailable {
+			// The disk is full or failing: the operator must act, the client may retry later.
+			s.metrics.dbErrors.Inc()
+			s.Log.Error("storage unavailable", "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path, "err", de.Cause)
+			c.Response().Header().Set(echo.HeaderRetryAfter, "60")
+		}
 	case errors.As(err, &he) && he.Code < 500:
 		// Echo's own refusals: no route, wrong method, body too large ...
 		status = he.Code
@@ -146,6 +153,7 @@ var messages = map[string]station.Label{
 	station.CodeNotFound:           {Zh: "未找到", En: "Not found"},
 	station.CodeInvalidImport:      {Zh: "导入文件有误", En: "Invalid import"},
 	station.CodeUnavailable:        {Zh: "服务暂不可用", En: "Service unavailable"},
+	station.CodeStorageUnavailable: {Zh: "数据暂时无法保存", En: "Storage unavailable"},
 	station.CodeInternal:           {Zh: "服务器内部错误", En: "Internal server error"},
 	codeMethodNotAllowed:           {Zh: "不支持该请求方法", En: "Method not allowed"},
 	codePayloadTooLarge:            {Zh: "请求内容过大", En: "Payload too large"},

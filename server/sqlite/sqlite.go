@@ -17,7 +17,10 @@ import (
 	"strconv"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/yizhan/yizhan/server/station"
 )
 
 //go:embed migrations/*.sql
@@ -132,11 +135,27 @@ func (db *DB) migrate(ctx context.Context) error {
 func (db *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return storageError(err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
+		return storageError(err)
+	}
+	return storageError(tx.Commit())
+}
+
+// storageError turns the driver's "disk full", "I/O error" and "read-only" into a domain error: the
+// transaction rolled back, so nothing was written, and the same write may work once an operator has
+// made room. Other errors pass unchanged.
+func storageError(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
 		return err
 	}
-	return tx.Commit()
+	switch se.Code() & 0xff { // the primary code, without the extended bits
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY:
+		return &station.Error{Code: station.CodeStorageUnavailable, Cause: err,
+			Detail: "the server cannot write to its database right now (disk full or failing); nothing was changed"}
+	}
+	return err
 }

@@ -18,6 +18,9 @@ const (
 	CodeVersionConflict    = "version_conflict"      // If-Match names an older version
 	CodePreconditionNeeded = "precondition_required" // a write without If-Match
 	CodeForbidden          = "forbidden"
+	// CodeStorageUnavailable: the database could not be written (disk full, I/O error, read-only);
+	// nothing was changed. Cause holds the storage's own error for the log.
+	CodeStorageUnavailable = "storage_unavailable"
 )
 
 // Error is a domain error that is safe to show to the caller: Detail is written for users, Field names
@@ -27,7 +30,11 @@ type Error struct {
 	Field  string `json:"field,omitempty"`
 	Row    int    `json:"row,omitempty"`
 	Detail string `json:"detail"`
+	Cause  error  `json:"-"` // what went wrong underneath, for the log; never shown to the caller
 }
+
+// Unwrap returns the cause, if any.
+func (e *Error) Unwrap() error { return e.Cause }
 
 func (e *Error) Error() string {
 	if e.Field != "" {

@@ -1,0 +1,17 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+)
+
+// LimitPages caps the database file at its current size plus extra pages, on the writer connection
+// (the only one that writes), as a full disk would.
+func (db *DB) LimitPages(ctx context.Context, extra int) error {
+	var n int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&n); err != nil {
+		return err
+	}
+	_, err := db.write.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, n+extra))
+	return err
+}
