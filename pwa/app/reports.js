@@ -12,10 +12,21 @@ export const reasons = [
   ['other', 'reasonOther'],
 ];
 
+// newKey names one report for the server, so that sending it again after a lost answer stores it once.
+// crypto.randomUUID needs a secure context; the fallback draws the same 122 random bits.
+function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
 async function post(report) {
+  const headers = { 'Content-Type': 'application/json' };
+  // Reports queued by an older version of the app have no key.
+  if (report.idempotency_key) headers['Idempotency-Key'] = report.idempotency_key;
   const res = await fetch(`/api/v1/stations/${encodeURIComponent(report.station_id)}/reports`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers,
     body: JSON.stringify({ reason: report.reason, note: report.note }),
   });
   return res;
@@ -27,6 +38,7 @@ async function post(report) {
  * again would be refused again).
  */
 export async function submit(report) {
+  report = { ...report, idempotency_key: newKey() };
   let res;
   try {
     res = await post(report);

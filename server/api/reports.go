@@ -60,12 +60,16 @@ func (s *server) createReport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	key, err := idempotencyKey(c)
+	if err != nil {
+		return err
+	}
 	addr := clientAddr(c)
 	if err := limited(c, s.reportLimiter, clientKey(addr), time.Now(), "reports from this address"); err != nil {
 		return err
 	}
 	r, err := s.Reports.AddReport(c.Request().Context(), station.Report{
-		StationID: id, Reason: reason, Note: note, Client: clientPrefix(addr),
+		StationID: id, Reason: reason, Note: note, Client: clientPrefix(addr), IdempotencyKey: key,
 	})
 	if err != nil {
 		return err
@@ -77,6 +81,32 @@ func (s *server) createReport(c echo.Context) error {
 		ID: r.ID, StationID: r.StationID, Reason: r.Reason.String(), Note: r.Note, Status: r.Status.String(),
 		CreatedAt: r.CreatedAt.In(codec.Shanghai).Format(time.RFC3339),
 	})
+}
+
+// maxIdempotencyKey is the longest Idempotency-Key accepted; a UUID has 36 characters.
+const maxIdempotencyKey = 100
+
+// idempotencyKey reads the optional Idempotency-Key header (a token or a quoted string, as in the IETF
+// draft): the app's own name for one report, sent again unchanged when it retries.
+func idempotencyKey(c echo.Context) (string, error) {
+	const field = "Idempotency-Key"
+	values := c.Request().Header.Values(field)
+	if len(values) == 0 {
+		return "", nil
+	}
+	if len(values) > 1 {
+		return "", station.Errorf(station.CodeDuplicateParameter, field, "%s is given twice; give it once", field)
+	}
+	key := values[0]
+	if len(key) >= 2 && key[0] == '"' && key[len(key)-1] == '"' {
+		key = key[1 : len(key)-1]
+	}
+	if key == "" || len(key) > maxIdempotencyKey || strings.IndexFunc(key, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:", r))
+	}) >= 0 {
+		return "", station.Errorf(station.CodeInvalidParameter, field, "%s must be 1 to %d letters, digits or -_.: (a UUID will do)", field, maxIdempotencyKey)
+	}
+	return key, nil
 }
 
 // readReport reads and checks the body {"reason": ..., "note": ...}: JSON in UTF-8 of at most

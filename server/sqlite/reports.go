@@ -15,11 +15,13 @@ const reportTimeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // AddReport stores r as a new open report, stamped with the current time, in one write transaction,
 // and returns it as stored: with its ID, CreatedAt and Status set (ResolvedAt and ResolvedBy are
-// ignored). It returns a not_found *station.Error when no station has r.StationID. The caller
-// validates Reason, Note and Client.
+// ignored). When r has an IdempotencyKey that an earlier report on the same station was stored with,
+// it stores nothing and returns that report as it is now, provided reason and note are the same
+// (otherwise an invalid_parameter error on Idempotency-Key). It returns a not_found *station.Error
+// when no station has r.StationID. The caller validates Reason, Note, Client and the key.
 func (db *DB) AddReport(ctx context.Context, r station.Report) (station.Report, error) {
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	var id int64
+	var stored station.Report
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		// The table has no foreign key to station (see migrations/0003_reports.sql), so check here,
 		// inside the transaction that inserts.
@@ -31,15 +33,54 @@ func (db *DB) AddReport(ctx context.Context, r station.Report) (station.Report, 
 		if err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO report (station_id, reason, note, created_at, client, status)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			r.StationID, r.Reason.String(), r.Note, now.Format(reportTimeLayout), r.Client, station.ReportOpen.String(),
-		).Scan(&id)
+		if r.IdempotencyKey != "" {
+			earlier, found, err := reportByKey(ctx, tx, r.StationID, r.IdempotencyKey)
+			if err != nil || found && (earlier.Reason != r.Reason || earlier.Note != r.Note) {
+				if err == nil {
+					err = station.Errorf(station.CodeInvalidParameter, "Idempotency-Key", "this key was already used for a different report; send a new report with a new key")
+				}
+				return err
+			}
+			if found {
+				stored = earlier
+				return nil
+			}
+		}
+		var key sql.NullString
+		if r.IdempotencyKey != "" {
+			key = sql.NullString{String: r.IdempotencyKey, Valid: true}
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, `INSERT INTO report (station_id, reason, note, created_at, client, status, idempotency_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			r.StationID, r.Reason.String(), r.Note, now.Format(reportTimeLayout), r.Client, station.ReportOpen.String(), key,
+		).Scan(&id); err != nil {
+			return err
+		}
+		stored = r
+		stored.ID, stored.CreatedAt, stored.Status = id, now, station.ReportOpen
+		stored.ResolvedAt, stored.ResolvedBy = time.Time{}, ""
+		return nil
 	})
 	if err != nil {
 		return station.Report{}, err
 	}
-	r.ID, r.CreatedAt, r.Status = id, now, station.ReportOpen
-	r.ResolvedAt, r.ResolvedBy = time.Time{}, ""
-	return r, nil
+	return stored, nil
+}
+
+// reportByKey finds the report stored for station with an idempotency key.
+func reportByKey(ctx context.Context, tx *sql.Tx, stationID, key string) (station.Report, bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+reportColumns+` FROM report WHERE station_id = ? AND idempotency_key = ?`, stationID, key)
+	if err != nil {
+		return station.Report{}, false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return station.Report{}, false, rows.Err()
+	}
+	r, err := scanReport(rows)
+	if err == nil {
+		r.IdempotencyKey = key
+	}
+	return r, err == nil, err
 }

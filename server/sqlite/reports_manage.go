@@ -20,7 +20,7 @@ type ReportFilter struct {
 
 // Reports returns the reports that f selects, newest first.
 func (db *DB) Reports(ctx context.Context, f ReportFilter) ([]station.Report, error) {
-	q := `SELECT id, station_id, reason, note, client, status, created_at, resolved_at, resolved_by FROM report`
+	q := `SELECT ` + reportColumns + ` FROM report`
 	var where []string
 	var args []any
 	if f.StationIDs != nil {
@@ -65,7 +65,7 @@ func (db *DB) Reports(ctx context.Context, f ReportFilter) ([]station.Report, er
 func (db *DB) ResolveReport(ctx context.Context, id int64, by string, now time.Time, allowed func(stationID string) bool) (station.Report, error) {
 	var out station.Report
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, station_id, reason, note, client, status, created_at, resolved_at, resolved_by
+		rows, err := tx.QueryContext(ctx, `SELECT `+reportColumns+`
 			FROM report WHERE id = ?`, id)
 		if err != nil {
 			return err
@@ -95,6 +95,9 @@ func (db *DB) ResolveReport(ctx context.Context, id int64, by string, now time.T
 	})
 	return out, err
 }
+
+// reportColumns are what scanReport reads, in its order.
+const reportColumns = `id, station_id, reason, note, client, status, created_at, resolved_at, resolved_by`
 
 func scanReport(rows *sql.Rows) (station.Report, error) {
 	var r station.Report

@@ -10,11 +10,14 @@ type Report struct {
 	Note      string // free text, at most MaxNoteLen characters; may be empty
 	// Client is the network the report came from (an IPv4 /24 or IPv6 /48 prefix such as
 	// "203.0.113.0/24"), kept so that operators can spot a flood from one place. Never a full address.
-	Client     string
-	Status     ReportStatus
-	CreatedAt  time.Time
-	ResolvedAt time.Time // zero while open
-	ResolvedBy string    // the user who resolved it; empty while open
+	Client string
+	// IdempotencyKey is the sender's own key for this report (the Idempotency-Key header): a report
+	// sent again with the same key for the same station is the same report. Empty: none given.
+	IdempotencyKey string
+	Status         ReportStatus
+	CreatedAt      time.Time
+	ResolvedAt     time.Time // zero while open
+	ResolvedBy     string    // the user who resolved it; empty while open
 }
 
 // MaxNoteLen is the longest note a report may carry, in characters.

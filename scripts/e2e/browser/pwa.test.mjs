@@ -211,6 +211,18 @@ test('offline: reload, nearest list, search, moving to another city, and a repor
   const res = await sent;
   assert.equal(res.status(), 201);
   assert.deepEqual(JSON.parse(res.request().postData()), { reason: 'locked', note: '门锁着，没人' });
+  // The report carries the key it was given when made, and the server stored the key with it: were
+  // the answer lost, sending it again gets that report back (201), not a second one; the same key
+  // with another reason is refused.
+  const key = res.request().headers()['idempotency-key'];
+  assert.match(key, /^[0-9a-f-]{32,36}$/);
+  const resend = (body) => fetch(`${srv.base}/api/v1/stations/${dalianWant[0]}/reports`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key }, body: JSON.stringify(body),
+  });
+  const again = await resend({ reason: 'locked', note: '门锁着，没人' });
+  assert.equal(again.status, 201);
+  assert.equal((await resend({ reason: 'locked', note: '门锁着，没人' })).headers.get('Location'), again.headers.get('Location'));
+  assert.equal((await resend({ reason: 'closed' })).status, 400);
   await page.waitForFunction(() => !/待发送/.test(document.querySelector('#status').textContent));
   await noCSPViolations(page, problems);
   await context.close();

@@ -230,3 +230,41 @@ func TestReportRateLimited(t *testing.T) {
 		t.Fatalf("%d reports stored, want %d", n, burst)
 	}
 }
+
+// A report sent again with the same Idempotency-Key (the app retrying after a lost answer) is stored
+// once and answered with the report stored the first time; the same key with another reason is
+// refused and changes nothing; reports without a key are each stored (reliability.md §4 D29).
+func TestReportIdempotencyKey(t *testing.T) {
+	ts := startServer(t, smallSeed(t))
+	first, other := ts.stations[0].ID, ts.stations[1].ID
+	const key = "8e03978e-40d5-43e8-bc93-6894a57f9324"
+	body := `{"reason":"locked","note":"门锁着"}`
+	res, a := ts.post(t, reportsPath(first), "application/json", body, "Idempotency-Key", key)
+	if res.StatusCode != 201 {
+		t.Fatalf("first send: %d %s", res.StatusCode, a)
+	}
+	res, b := ts.post(t, reportsPath(first), "application/json", body, "Idempotency-Key", `"`+key+`"`) // quoted, as the draft writes it
+	if res.StatusCode != 201 || string(b) != string(a) {
+		t.Fatalf("second send: %d %s, want 201 and the first answer %s", res.StatusCode, b, a)
+	}
+	res, c := ts.post(t, reportsPath(first), "application/json", `{"reason":"closed"}`, "Idempotency-Key", key)
+	checkProblem(t, res, c, 400, "invalid_parameter", "Idempotency-Key")
+	if res, d := ts.post(t, reportsPath(other), "application/json", body, "Idempotency-Key", key); res.StatusCode != 201 { // another station: another report
+		t.Fatalf("same key, other station: %d %s", res.StatusCode, d)
+	}
+	for _, bad := range []string{"", `""`, "with space", "中文", strings.Repeat("k", 101)} {
+		res, e := ts.post(t, reportsPath(first), "application/json", body, "Idempotency-Key", bad)
+		checkProblem(t, res, e, 400, "invalid_parameter", "Idempotency-Key")
+	}
+	if res, e := ts.post(t, reportsPath(first), "application/json", `{"reason":"other"}`); res.StatusCode != 201 {
+		t.Fatalf("without a key: %d %s", res.StatusCode, e)
+	}
+	rows := ts.reports(t)
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.StationID+" "+r.Reason)
+	}
+	if want := []string{first + " locked", other + " locked", first + " other"}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("stored reports %v, want %v", got, want)
+	}
+}
