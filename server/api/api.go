@@ -62,6 +62,8 @@ type Deps struct {
 	Refresh func(ctx context.Context) error
 	// Importer writes admins' imports (nil: imports answer 503).
 	Importer Importer
+	// RequestDeadline bounds a request's database work (zero: DefaultRequestDeadline).
+	RequestDeadline time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For (the client address, for rate limits)
 	// and X-Forwarded-Proto (HTTPS, for Secure cookies and HSTS) are believed. Empty: the connection's
 	// peer is the client and only a TLS connection is HTTPS.
@@ -78,16 +80,17 @@ type MapConfig struct {
 
 type server struct {
 	Deps
-	static        staticFiles // the PWA's files, read on first use
-	reportLimiter *clientLimiter
-	apiLimiter    *clientLimiter // nil: unlimited
-	csp           []string       // Content-Security-Policy, with the tile hosts
-	lifetimes     auth.Lifetimes
-	loginLimiter  *clientLimiter // per account name
-	addrLimiter   *clientLimiter // login attempts per client address
-	importing     sync.Mutex     // one import at a time
-	metrics       *metrics
-	ids           *requestIDs
+	static          staticFiles // the PWA's files, read on first use
+	reportLimiter   *clientLimiter
+	apiLimiter      *clientLimiter // nil: unlimited
+	csp             []string       // Content-Security-Policy, with the tile hosts
+	lifetimes       auth.Lifetimes
+	loginLimiter    *clientLimiter // per account name
+	addrLimiter     *clientLimiter // login attempts per client address
+	importing       sync.Mutex     // one import at a time
+	metrics         *metrics
+	requestDeadline time.Duration
+	ids             *requestIDs
 }
 
 // New returns the HTTP handler with every route.
@@ -100,6 +103,9 @@ func New(d Deps) *echo.Echo {
 	}
 	if s.Now == nil {
 		s.Now = time.Now
+	}
+	if s.requestDeadline = d.RequestDeadline; s.requestDeadline <= 0 {
+		s.requestDeadline = DefaultRequestDeadline
 	}
 	s.metrics, s.ids = newMetrics(s), newRequestIDs()
 	e := echo.New()
@@ -115,7 +121,10 @@ func New(d Deps) *echo.Echo {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
 	}
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.observe, middleware.Recover(), s.securityHeaders, s.limitClients) // limitClients: /api/v1/* only
+	// A panic becomes a 500 through handleError, which logs it with the request id; Echo's own log line
+	// (a stack trace, outside the JSON log) is turned off.
+	recoverPanics := middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true})
+	e.Use(s.observe, recoverPanics, s.securityHeaders, s.limitClients) // limitClients: /api/v1/* only
 
 	// Every read answers HEAD too (net/http sends the headers and drops the body).
 	read := []string{http.MethodGet, http.MethodHead}
@@ -130,16 +139,16 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/stations", s.stationsInBBox)
 	v1.Match(read, "/stations.geojson", s.dataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
-	v1.POST("/stations/:id/reports", s.createReport, deadline)
+	v1.POST("/stations/:id/reports", s.createReport, s.deadline)
 	v1.Match(read, "/search", s.search)
 	v1.Match(read, "/hours/preview", s.hoursPreview)
 
 	// Signed in: signedIn finds the session (401 without one) and checks X-CSRF-Token on writes.
-	v1.POST("/session", s.login, deadline)
-	v1.Match(read, "/session", s.currentSession, deadline, s.signedIn)
-	v1.DELETE("/session", s.logout, deadline, s.signedIn)
-	admin := []echo.MiddlewareFunc{deadline, s.signedIn, s.adminOnly}
-	signed := []echo.MiddlewareFunc{deadline, s.signedIn}
+	v1.POST("/session", s.login, s.deadline)
+	v1.Match(read, "/session", s.currentSession, s.deadline, s.signedIn)
+	v1.DELETE("/session", s.logout, s.deadline, s.signedIn)
+	admin := []echo.MiddlewareFunc{s.deadline, s.signedIn, s.adminOnly}
+	signed := []echo.MiddlewareFunc{s.deadline, s.signedIn}
 	v1.Match(read, "/admin/users", s.listUsers, admin...)
 	v1.POST("/admin/users", s.createUser, admin...)
 	v1.PATCH("/admin/users/:id", s.updateUser, admin...)

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
@@ -310,5 +311,94 @@ func TestSwappedCoordinatesHint(t *testing.T) {
 	json.Unmarshal(rec.Body.Bytes(), &p)
 	if !strings.Contains(p.Detail, "lat=41.8&lon=123.43") {
 		t.Errorf("the hint does not give the swapped query: %q", p.Detail)
+	}
+}
+
+// A write that cannot get the database within the request's deadline (another process holds the write
+// lock) gives up when the deadline passes, well before SQLite's 10 s busy timeout, and answers 503
+// with Retry-After; nothing is written (reliability.md §4 F59).
+func TestRequestDeadlineCancelsDatabaseWork(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "y.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sts := benchStations(3)
+	if _, err := db.Upsert(context.Background(), sts, time.Now(), sqlite.UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var cat catalog.Catalog
+	cat.Swap(catalog.Build(1, sts, nil))
+	h := api.New(api.Deps{Catalog: &cat, DB: db, Reports: db, RequestDeadline: 300 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+
+	other, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(1000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil { // the write lock, held
+		t.Fatal(err)
+	}
+	start := time.Now()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/stations/"+sts[0].ID+"/reports", strings.NewReader(`{"reason":"locked"}`))
+	req.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(rec, req)
+	took := time.Since(start)
+	var p map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &p)
+	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || p["code"] != "unavailable" {
+		t.Fatalf("write past its deadline: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if took > 5*time.Second { // the busy timeout is 10 s: the deadline, not SQLite, ended the wait
+		t.Fatalf("the request took %v; the deadline did not cancel the wait", took)
+	}
+	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := other.QueryRow(`SELECT count(*) FROM report`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("reports stored: %d %v", n, err)
+	}
+}
+
+type panickyReports struct{}
+
+func (panickyReports) AddReport(context.Context, station.Report) (station.Report, error) {
+	panic("a bug in the store")
+}
+
+// A panic in a handler is recovered: the request answers 500 internal as problem+json with its
+// request_id and nothing of the panic, and the server goes on answering (reliability.md §4 F60).
+func TestPanicAnswers500(t *testing.T) {
+	var cat catalog.Catalog
+	sts := benchStations(3)
+	cat.Swap(catalog.Build(1, sts, nil))
+	var logged strings.Builder
+	h := api.New(api.Deps{Catalog: &cat, Reports: panickyReports{}, Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/stations/"+sts[0].ID+"/reports", strings.NewReader(`{"reason":"locked"}`))
+	req.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(rec, req)
+	var p map[string]any
+	json.Unmarshal(rec.Body.Bytes(), &p)
+	if rec.Code != 500 || rec.Header().Get("Content-Type") != "application/problem+json" || p["code"] != "internal" ||
+		p["request_id"] != rec.Header()["X-Request-ID"][0] || p["request_id"] == "" || strings.Contains(rec.Body.String(), "bug") {
+		t.Fatalf("panic: %d %s", rec.Code, rec.Body)
+	}
+	if log := logged.String(); !strings.Contains(log, "a bug in the store") || !strings.Contains(log, p["request_id"].(string)) || strings.Contains(log, "goroutine") {
+		t.Errorf("the log should have the panic and the request id, and no stack trace: %s", log)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/meta", nil))
+	if rec.Code != 200 {
+		t.Fatalf("after the panic: %d", rec.Code)
 	}
 }

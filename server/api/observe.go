@@ -21,15 +21,16 @@ import (
 // every problem+json, so a rider's screenshot of an error leads to the log.
 const requestIDHeader = "X-Request-ID"
 
-// requestDeadline bounds the work of a request that uses the database, imports included (50 MB at most).
-const requestDeadline = 2 * time.Minute
+// DefaultRequestDeadline bounds the work of a request that uses the database, imports included
+// (50 MB at most).
+const DefaultRequestDeadline = 2 * time.Minute
 
 // deadline gives a request that works on the database a deadline, which that work honours (it takes
 // the request's context): a stuck request gives up and answers 503 rather than holding a connection
 // for ever. Reads answered from the in-memory snapshot do without (they cannot get stuck).
-func deadline(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		ctx, cancel := context.WithTimeout(c.Request().Context(), requestDeadline)
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.requestDeadline)
 		defer cancel()
 		c.SetRequest(c.Request().WithContext(ctx))
 		return next(c)

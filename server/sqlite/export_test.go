@@ -15,3 +15,11 @@ func (db *DB) LimitPages(ctx context.Context, extra int) error {
 	_, err := db.write.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, n+extra))
 	return err
 }
+
+// Pragma reads a pragma on the writer connection and on a reader connection.
+func (db *DB) Pragma(ctx context.Context, name string) (writer, reader string, err error) {
+	if err = db.write.QueryRowContext(ctx, `PRAGMA `+name).Scan(&writer); err == nil {
+		err = db.read.QueryRowContext(ctx, `PRAGMA `+name).Scan(&reader)
+	}
+	return writer, reader, err
+}

@@ -57,6 +57,12 @@ func TestPragmas(t *testing.T) {
 	if err := raw.QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n < 1 {
 		t.Fatalf("migrations %d %v", n, err)
 	}
+	// The store's own connections: every commit synced (FULL = 2), a busy timeout, foreign keys on.
+	for name, want := range map[string]string{"synchronous": "2", "busy_timeout": "10000", "foreign_keys": "1", "journal_mode": "wal"} {
+		if w, r, err := db.Pragma(ctx, name); err != nil || w != want || r != want {
+			t.Errorf("%s: writer %q reader %q (%v), want %q", name, w, r, err, want)
+		}
+	}
 }
 
 func TestMigrationsRunOnce(t *testing.T) {

@@ -63,7 +63,10 @@ func CheckPhone(s string) *Error {
 	if s == "" {
 		return nil
 	}
-	main, _, _ := strings.Cut(strings.ReplaceAll(s, "ext", "转"), "转")
+	main, ext, hasExt := strings.Cut(strings.ReplaceAll(s, "ext", "转"), "转")
+	if ext = strings.TrimSpace(ext); hasExt && (ext == "" || len(ext) > 6 || strings.Trim(ext, "0123456789") != "") {
+		return Errorf(CodeInvalidParameter, "phone", "phone %q: an extension after 转 or ext is 1 to 6 digits", s)
+	}
 	digits := 0
 	for i, r := range main {
 		switch {

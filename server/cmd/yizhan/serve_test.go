@@ -980,3 +980,25 @@ func TestRequestIDsAndMetrics(t *testing.T) {
 		}
 	}
 }
+
+// A query string over 4 KB is refused with 414 uri_too_long before any parsing, and a request whose
+// headers pass 64 KB is refused by the HTTP server itself with 431; neither is a 500, and the server
+// goes on answering (reliability.md §4 A10).
+func TestOversizedRequests(t *testing.T) {
+	ts := sharedServer(t)
+	res, body := ts.get(t, "/api/v1/stations/nearby?lat=41.8&lon=123.4&pad="+strings.Repeat("x", 5000))
+	checkProblem(t, res, body, 414, "uri_too_long", "")
+	req, _ := http.NewRequest(http.MethodGet, ts.base+"/api/v1/meta", nil)
+	req.Header.Set("X-Padding", strings.Repeat("x", 100<<10))
+	big, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big.Body.Close()
+	if big.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("100 KB of headers: %d, want 431", big.StatusCode)
+	}
+	if res, body := ts.get(t, "/api/v1/meta"); res.StatusCode != 200 {
+		t.Fatalf("after the oversized requests: %d %s", res.StatusCode, body)
+	}
+}
