@@ -103,6 +103,11 @@ func (s *server) importStations(c echo.Context) error {
 		s.metrics.importDur.Observe(time.Since(start).Seconds())
 	}()
 
+	// 50 MB over a slow mobile link takes longer than the server's read timeout (30 s, which protects
+	// every other route); an import may read and answer for as long as its request deadline.
+	rc := http.NewResponseController(c.Response())
+	rc.SetReadDeadline(time.Now().Add(s.requestDeadline))
+	rc.SetWriteDeadline(time.Now().Add(s.requestDeadline + time.Minute))
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, codec.DefaultMaxBytes+1)
 	res, err := codec.Import(bufio.NewReaderSize(body, 1<<16), opt)
 	var tooBig *http.MaxBytesError
