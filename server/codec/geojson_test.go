@@ -56,6 +56,7 @@ func TestImportGeoJSONErrors(t *testing.T) {
 		{feature(point, `,"名称":"另一个"`), station.CodeInvalidParameter, "名称", "both mean name"},
 		{feature(point, `,"address":{"a":1}`), station.CodeInvalidParameter, "address", "object"},
 		{feature(point, `,"类型":"spaceship"`), station.CodeInvalidParameter, "类型", "both mean kind"},
+		{feature(point, `,"name":"另一个"`), station.CodeInvalidParameter, "name", "given twice"},
 		{`{"type":"Feature","id":"B","geometry":` + point + `,"properties":{"id":"C","name":"站","kind":"other"}}`, station.CodeInvalidParameter, "id", "differs"},
 		{`{"type":"Point","coordinates":[123.4,41.8]}`, station.CodeInvalidParameter, "type", "not \"Feature\""},
 	}

@@ -18,10 +18,44 @@ import (
 // geoFeature is one GeoJSON Feature as read; members are kept raw so that each can be checked and
 // reported on its own.
 type geoFeature struct {
-	Type       string                     `json:"type"`
-	ID         json.RawMessage            `json:"id"`
-	Geometry   json.RawMessage            `json:"geometry"`
-	Properties map[string]json.RawMessage `json:"properties"`
+	Type       string          `json:"type"`
+	ID         json.RawMessage `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties geoProperties   `json:"properties"`
+}
+
+// geoProperties are a feature's properties, kept raw. A name given twice is remembered in dup:
+// encoding/json alone would let the last one win silently.
+type geoProperties struct {
+	m   map[string]json.RawMessage
+	dup string
+}
+
+func (p *geoProperties) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return errors.New("properties is not an object")
+	}
+	p.m = map[string]json.RawMessage{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return err
+		}
+		if _, seen := p.m[key]; seen && p.dup == "" {
+			p.dup = key
+		}
+		p.m[key] = raw
+	}
+	return nil
 }
 
 type geoPoint struct {
@@ -129,17 +163,21 @@ func (im *importer) feature(row int, f *geoFeature) {
 		fail("type", "feature type is %q, not \"Feature\"", f.Type)
 		return
 	}
+	if f.Properties.dup != "" {
+		fail(f.Properties.dup, "property %q is given twice; give it once", f.Properties.dup)
+		return
+	}
 	var v rowValues
 	var labels [nFields]string
 	var ignored []string
 	// Sorted, so that which of two synonyms is reported does not depend on map order.
-	keys := make([]string, 0, len(f.Properties))
-	for key := range f.Properties {
+	keys := make([]string, 0, len(f.Properties.m))
+	for key := range f.Properties.m {
 		keys = append(keys, key)
 	}
 	slices.Sort(keys)
 	for _, key := range keys {
-		raw := f.Properties[key]
+		raw := f.Properties.m[key]
 		fld, known := im.property(key)
 		if !known {
 			if fld != skipProperty {

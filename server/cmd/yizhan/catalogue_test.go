@@ -103,7 +103,7 @@ var catalogue = []struct {
 		[]string{"TestImportLimits", "TestImportCommandFormats", "TestImportXLSXZipBomb"}},
 	{"E49", "An upload is the raw request body, so no client filename reaches the server (the manage page uses it only to pick the format); exports are named yizhan-stations-v<N>.<ext> by the server.",
 		[]string{"scripts/e2e/browser/manage.test.mjs: admin export: the links answer 200 with the right content types"}},
-	{"E50", "Each feature's problem is a row error with its index in features and the upload answers 422: [lat, lon] is swapped_coordinates, a Polygon invalid_parameter, [0,0] missing_coordinate, metres projected_coordinate; a legacy crs member is refused unless it names CRS84/EPSG:4326 in a WGS-84 import; broken JSON, NaN literals and 20,000-deep nesting make the file invalid_import. 3-D positions are accepted (altitude dropped); duplicate keys are not detected.",
+	{"E50", "Each feature's problem is a row error with its index in features and the upload answers 422: [lat, lon] is swapped_coordinates, a Polygon invalid_parameter, [0,0] missing_coordinate, metres projected_coordinate; a legacy crs member is refused unless it names CRS84/EPSG:4326 in a WGS-84 import; broken JSON, NaN literals and 20,000-deep nesting make the file invalid_import. 3-D positions are accepted (altitude dropped); a property name given twice is a row error naming it (other repeated members: the last wins).",
 		[]string{"TestImportGeoJSONErrors", "TestImportGeoJSON", "FuzzImport"}},
 
 	// F. Concurrency and crash points.
