@@ -32,6 +32,7 @@ const (
 	fPhone
 	fOperator
 	fVerifiedAt
+	fVersion // the version the row was exported at; an import refuses a row whose station has moved on
 	nFields
 )
 
@@ -57,11 +58,12 @@ var headerNames = map[string]field{
 	"状态说明": fStatusNote, "备注": fStatusNote, "note": fStatusNote,
 	"服务对象": fAudience,
 	"核实时间": fVerifiedAt, "更新时间": fVerifiedAt, "核验时间": fVerifiedAt, "verified": fVerifiedAt,
+	"版本": fVersion, "版本号": fVersion,
 }
 
 // exportOnly are members that our own GeoJSON export writes but an import does not read: they are
 // skipped without being reported as ignored, so that export → import reports nothing odd.
-var exportOnly = map[string]bool{"version": true, "updatedat": true, "opennow": true, "distancem": true, "bearingdeg": true}
+var exportOnly = map[string]bool{"updatedat": true, "opennow": true, "distancem": true, "bearingdeg": true}
 
 func init() {
 	for i, c := range Columns {

@@ -26,7 +26,7 @@ import (
 
 // Columns is the header of the CSV exchange format, in order (documented in data/README.md).
 var Columns = []string{"id", "name", "kind", "lon", "lat", "address", "city", "district", "adcode",
-	"amenities", "opening_hours", "status", "status_note", "audience", "phone", "operator", "verified_at"}
+	"amenities", "opening_hours", "status", "status_note", "audience", "phone", "operator", "verified_at", "version"}
 
 // RowErrors lists every problem of a file; it is returned whole so that an admin can fix everything at
 // once. Row is the 1-based data row (the header is row 0; see ImportResult), Field the column.
@@ -230,7 +230,7 @@ func WriteCSV(w io.Writer, stations []station.Station, bom bool) error {
 		rec = rec[:0]
 		rec = append(rec, st.ID, st.Name, st.Kind.String(), FormatCoord(st.Lon), FormatCoord(st.Lat), st.Address,
 			st.City, st.District, st.Adcode, st.Amenities.String(), st.OpeningHours, st.Status.String(),
-			st.StatusNote, st.Audience.String(), st.Phone, st.Operator, formatVerified(st.VerifiedAt))
+			st.StatusNote, st.Audience.String(), st.Phone, st.Operator, formatVerified(st.VerifiedAt), formatVersion(st.Version))
 		for j := range rec {
 			rec[j] = neutraliseFormula(rec[j])
 		}
@@ -240,6 +240,14 @@ func WriteCSV(w io.Writer, stations []station.Station, bom bool) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// formatVersion writes a stored station's version; a station never stored has none.
+func formatVersion(v int64) string {
+	if v <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(v, 10)
 }
 
 // FormatCoord writes the shortest decimal that parses back to exactly v.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -89,6 +90,8 @@ type ImportResult struct {
 	Errors []*station.Error
 	// ErrorsOmitted counts errors beyond the first 1000, which are not listed.
 	ErrorsOmitted int
+	// RowOf gives the row of each station of Stations by id (set only when Errors is empty).
+	RowOf map[string]int
 }
 
 // Import reads stations from a CSV, XLSX or GeoJSON file. Every row is checked and every problem is
@@ -142,7 +145,7 @@ func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 		return res, readErr(lr, opt.MaxBytes, err)
 	}
 	if len(res.Errors) == 0 {
-		res.Stations = im.stations()
+		res.Stations, res.RowOf = im.stations(), im.seen
 	}
 	return res, nil
 }
@@ -407,6 +410,13 @@ func (im *importer) addRow(row int, v *rowValues, labels *[nFields]string, coord
 	if s := fold(v[fVerifiedAt]); s != "" {
 		if st.VerifiedAt, ok = parseVerified(s); !ok {
 			fail(station.Errorf(station.CodeInvalidParameter, label(fVerifiedAt), "verified_at %q is not a date: use RFC 3339 (2026-09-14T10:20:00+08:00) or 2026-09-14", s))
+		}
+	}
+	if s := fold(v[fVersion]); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err != nil || n < 0 || s[0] == '+' {
+			fail(station.Errorf(station.CodeInvalidParameter, label(fVersion), "version %q is not a whole number (it is what an export wrote; leave it empty to overwrite the station whatever its version)", s))
+		} else {
+			st.Version = n
 		}
 	}
 	if st.ID == "" {

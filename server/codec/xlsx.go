@@ -259,7 +259,7 @@ func WriteXLSX(w io.Writer, stations []station.Station) error {
 		row = append(row[:0], cell(text, st.ID), cell(0, st.Name), st.Kind.String(), st.Lon, st.Lat, cell(0, st.Address),
 			cell(0, st.City), cell(0, st.District), cell(text, st.Adcode), cell(0, st.Amenities.String()),
 			cell(0, st.OpeningHours), st.Status.String(), cell(0, st.StatusNote), st.Audience.String(),
-			cell(text, st.Phone), cell(0, st.Operator), cell(0, formatVerified(st.VerifiedAt)))
+			cell(text, st.Phone), cell(0, st.Operator), cell(0, formatVerified(st.VerifiedAt)), cell(0, formatVersion(st.Version)))
 		name, err := excelize.CoordinatesToCellName(1, i+2)
 		if err != nil {
 			return err

@@ -117,6 +117,17 @@ func scanStation(rows *sql.Rows) (station.Station, error) {
 type UpsertResult struct {
 	Created, Updated, Unchanged int
 	DataVersion                 int64 // the version after the transaction
+	// Conflicts are the stations that came with the version they were exported at (Station.Version
+	// > 0) and would change a station that has been changed since. When there are any, nothing is
+	// written: applying the rest would silently undo someone's newer edit.
+	Conflicts []Conflict
+}
+
+// Conflict is a station whose stored version is not the one the imported row was based on.
+type Conflict struct {
+	Index          int // in the stations given to Upsert
+	ID             string
+	Based, Current int64
 }
 
 // UpsertOptions tune Upsert.
@@ -132,12 +143,17 @@ type UpsertOptions struct {
 	Actor Actor
 }
 
-// errDryRun rolls a dry run back.
-var errDryRun = errors.New("dry run")
+// errDryRun rolls a dry run back; errConflicts an import with version conflicts.
+var (
+	errDryRun    = errors.New("dry run")
+	errConflicts = errors.New("version conflicts")
+)
 
 // Upsert writes stations keyed by id in one transaction: new ids are inserted with version 1, rows whose
 // data differ are updated with version+1, identical rows are left alone. The data version is bumped
-// only when something changed. Either every row is written or none is. On success the Version and
+// only when something changed. Either every row is written or none is. A station that carries the
+// version it was exported at (Version > 0) and would change a stored station of another version is a
+// conflict (see UpsertResult.Conflicts), and then nothing is written. On success the Version and
 // UpdatedAt of each written element of stations are set to what was stored.
 func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.Time, opt UpsertOptions) (UpsertResult, error) {
 	var res UpsertResult
@@ -216,6 +232,8 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 				res.Created++
 			case sameData(&old, st):
 				res.Unchanged++
+			case st.Version > 0 && st.Version != old.Version:
+				res.Conflicts = append(res.Conflicts, Conflict{Index: i, ID: st.ID, Based: st.Version, Current: old.Version})
 			default:
 				if _, err := upd.ExecContext(ctx, st.Name, st.Kind.String(), st.Lon, st.Lat, crsOrDefault(st.SourceCRS),
 					st.SourceText, st.Address, st.City, st.District, st.Adcode, st.Amenities.String(), st.OpeningHours,
@@ -242,12 +260,15 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 		if err := tx.QueryRowContext(ctx, `SELECT version FROM dataset WHERE id = 1`).Scan(&res.DataVersion); err != nil {
 			return err
 		}
+		if len(res.Conflicts) > 0 {
+			return errConflicts
+		}
 		if opt.DryRun {
 			return errDryRun
 		}
 		return nil
 	})
-	if err != nil && !(opt.DryRun && errors.Is(err, errDryRun)) {
+	if err != nil && !(opt.DryRun && errors.Is(err, errDryRun)) && !errors.Is(err, errConflicts) {
 		return UpsertResult{}, err
 	}
 	return res, nil

@@ -70,6 +70,11 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 			if err != nil {
 				return err
 			}
+			if len(up.Conflicts) > 0 {
+				rep.Errors = api.ConflictErrors(up.Conflicts, res.RowOf)
+				writeJSON(cmd.OutOrStdout(), rep)
+				return exitError{2}
+			}
 			rep.Created, rep.Updated, rep.Unchanged, rep.DataVersion = up.Created, up.Updated, up.Unchanged, up.DataVersion
 			return writeJSON(cmd.OutOrStdout(), rep)
 		},

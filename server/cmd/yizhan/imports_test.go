@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -168,5 +170,65 @@ func TestOneImportAtATime(t *testing.T) {
 	}
 	if res, body := other.do(t, http.MethodPost, "/api/v1/admin/imports?dry_run=true", small, "Content-Type", "text/csv"); res.StatusCode != 200 {
 		t.Fatalf("an import after the first finished: %d %s", res.StatusCode, body)
+	}
+}
+
+// An operator's edit made after the admin exported the list is not undone by importing that export:
+// the changed row names the version it was exported at, the station has moved on, so the import
+// answers 422 with a version_conflict on that row and writes nothing (the command line the same,
+// exit status 2). Emptying the version cell says "overwrite", and then it applies.
+func TestImportOfStaleExportConflicts(t *testing.T) {
+	f := newEditFixture(t)
+	_, exported := f.admin.do(t, http.MethodGet, "/api/v1/admin/export?format=csv", "")
+	mine := f.mine[0]
+	res, body := f.op.do(t, http.MethodGet, "/api/v1/stations/"+mine, "")
+	if res, body = f.op.do(t, http.MethodPatch, "/api/v1/stations/"+mine, `{"status_note":"运营方刚改的"}`, "If-Match", res.Header.Get("ETag")); res.StatusCode != 200 {
+		t.Fatalf("operator edit: %d %s", res.StatusCode, body)
+	}
+
+	// The admin changes the station's address in the old export and imports it.
+	lines := strings.Split(string(exported), "\n")
+	row := 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, mine+",") {
+			row = i // the header is row 0
+			cells := strings.Split(l, ",")
+			cells[5] = "表格里改的地址" // address
+			lines[i] = strings.Join(cells, ",")
+		}
+	}
+	if row == 0 {
+		t.Fatalf("station %s not in the export", mine)
+	}
+	stale := strings.Join(lines, "\n")
+	before := f.ts.count(t, `SELECT count(*) FROM station_audit`)
+	res, raw := f.admin.do(t, http.MethodPost, "/api/v1/admin/imports", stale, "Content-Type", "text/csv")
+	rep := decode[importAnswer](t, raw)
+	if res.StatusCode != 422 || len(rep.Errors) != 1 || rep.Errors[0].Code != "version_conflict" || rep.Errors[0].Row != row || rep.Errors[0].Field != "version" {
+		t.Fatalf("stale import: %d %s", res.StatusCode, raw)
+	}
+	_, body = f.ts.get(t, "/api/v1/stations/"+mine)
+	if st := decode[feature](t, body); st.Properties["status_note"] != "运营方刚改的" || st.Properties["address"] == "表格里改的地址" {
+		t.Fatalf("after the refused import: %v", st.Properties)
+	}
+	if n := f.ts.count(t, `SELECT count(*) FROM station_audit`); n != before {
+		t.Fatalf("the refused import wrote %d audit rows", n-before)
+	}
+	path := filepath.Join(t.TempDir(), "stale.csv")
+	os.WriteFile(path, []byte(stale), 0o600)
+	if out, err := runCLI(t, "import", path, "--db", f.ts.cfg.DB); !strings.Contains(out, "version_conflict") || err == nil {
+		t.Fatalf("command line, stale import: %v\n%s", err, out)
+	}
+
+	// Emptying the version cell overwrites on purpose.
+	cells := strings.Split(lines[row], ",")
+	cells[len(cells)-1] = ""
+	lines[row] = strings.Join(cells, ",")
+	if res, raw := f.admin.do(t, http.MethodPost, "/api/v1/admin/imports", strings.Join(lines, "\n"), "Content-Type", "text/csv"); res.StatusCode != 200 {
+		t.Fatalf("import with the version emptied: %d %s", res.StatusCode, raw)
+	}
+	_, body = f.ts.get(t, "/api/v1/stations/"+mine)
+	if st := decode[feature](t, body); st.Properties["address"] != "表格里改的地址" {
+		t.Fatalf("after the overwrite: %v", st.Properties)
 	}
 }
