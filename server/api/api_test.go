@@ -156,42 +156,38 @@ func (fullReports) AddReport(context.Context, station.Report) (station.Report, e
 // A write refused by a full or failing disk answers 503 storage_unavailable with Retry-After, logs the
 // cause and counts it as a database error, and tells the client nothing about the disk.
 func TestStorageUnavailableAnswers503(t *testing.T) {
+	_, rec, p, logged := reportWith(fullReports{})
+	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || p["code"] != "storage_unavailable" || strings.Contains(rec.Body.String(), "disk is full") {
+		t.Fatalf("full disk: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if !strings.Contains(logged, "disk is full") {
+		t.Fatalf("the cause is not in the log: %s", logged)
+	}
+}
+
+// reportWith posts a report to a server whose report store is store; it returns the server, the
+// answer, the answer's problem and what the server logged.
+func reportWith(store api.ReportStore) (http.Handler, *httptest.ResponseRecorder, map[string]any, string) {
 	var cat catalog.Catalog
-	sts := benchStations(5)
+	sts := benchStations(3)
 	cat.Swap(catalog.Build(1, sts, nil))
 	var logged strings.Builder
-	h := api.New(api.Deps{Catalog: &cat, Reports: fullReports{}, Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	h := api.New(api.Deps{Catalog: &cat, Reports: store, Log: slog.New(slog.NewTextHandler(&logged, nil))})
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/stations/"+sts[0].ID+"/reports", strings.NewReader(`{"reason":"locked"}`))
 	req.Header.Set("Content-Type", "application/json")
 	h.ServeHTTP(rec, req)
 	var p map[string]any
 	json.Unmarshal(rec.Body.Bytes(), &p)
-	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || p["code"] != "storage_unavailable" || strings.Contains(rec.Body.String(), "disk is full") {
-		t.Fatalf("full disk: %d %q %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
-	}
-	if !strings.Contains(logged.String(), "disk is full") {
-		t.Fatalf("the cause is not in the log: %s", logged.String())
-	}
+	return h, rec, p, logged.String()
 }
 
 // A write that waited for the database past its busy timeout answers 503 with Retry-After, not 500:
 // nothing was written and trying again is right.
 func TestBusyDatabaseAnswers503(t *testing.T) {
-	var cat catalog.Catalog
-	sts := benchStations(5)
-	cat.Swap(catalog.Build(1, sts, nil))
-	srv := httptest.NewServer(api.New(api.Deps{Catalog: &cat, Reports: busyReports{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
-	defer srv.Close()
-	res, err := http.Post(srv.URL+"/api/v1/stations/"+sts[0].ID+"/reports", "application/json", strings.NewReader(`{"reason":"locked"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var p map[string]any
-	json.NewDecoder(res.Body).Decode(&p)
-	if res.StatusCode != 503 || res.Header.Get("Retry-After") == "" || p["code"] != "unavailable" {
-		t.Fatalf("busy database: %d %q %v", res.StatusCode, res.Header.Get("Retry-After"), p)
+	_, rec, p, _ := reportWith(busyReports{})
+	if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || p["code"] != "unavailable" {
+		t.Fatalf("busy database: %d %q %v", rec.Code, rec.Header().Get("Retry-After"), p)
 	}
 }
 
@@ -378,23 +374,13 @@ func (panickyReports) AddReport(context.Context, station.Report) (station.Report
 // A panic in a handler is recovered: the request answers 500 internal as problem+json with its
 // request_id and nothing of the panic, and the server goes on answering (reliability.md §4 F60).
 func TestPanicAnswers500(t *testing.T) {
-	var cat catalog.Catalog
-	sts := benchStations(3)
-	cat.Swap(catalog.Build(1, sts, nil))
-	var logged strings.Builder
-	h := api.New(api.Deps{Catalog: &cat, Reports: panickyReports{}, Log: slog.New(slog.NewTextHandler(&logged, nil))})
-	rec := httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, "/api/v1/stations/"+sts[0].ID+"/reports", strings.NewReader(`{"reason":"locked"}`))
-	req.Header.Set("Content-Type", "application/json")
-	h.ServeHTTP(rec, req)
-	var p map[string]any
-	json.Unmarshal(rec.Body.Bytes(), &p)
+	h, rec, p, logged := reportWith(panickyReports{})
 	if rec.Code != 500 || rec.Header().Get("Content-Type") != "application/problem+json" || p["code"] != "internal" ||
 		p["request_id"] != rec.Header()["X-Request-ID"][0] || p["request_id"] == "" || strings.Contains(rec.Body.String(), "bug") {
 		t.Fatalf("panic: %d %s", rec.Code, rec.Body)
 	}
-	if log := logged.String(); !strings.Contains(log, "a bug in the store") || !strings.Contains(log, p["request_id"].(string)) || strings.Contains(log, "goroutine") {
-		t.Errorf("the log should have the panic and the request id, and no stack trace: %s", log)
+	if !strings.Contains(logged, "a bug in the store") || !strings.Contains(logged, p["request_id"].(string)) || strings.Contains(logged, "goroutine") {
+		t.Errorf("the log should have the panic and the request id, and no stack trace: %s", logged)
 	}
 	rec = httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/meta", nil))
