@@ -528,6 +528,11 @@ func (t *table) data(cells []string, unneutralize bool) error {
 	if err := t.im.countRow(); err != nil {
 		return err
 	}
+	if note, ok := footer(cells); ok {
+		t.im.addError(&station.Error{Code: station.CodeInvalidImport, Row: t.dataRow(),
+			Detail: fmt.Sprintf("this row is a note under the list (%.40q), not a station: delete it from the file", note)})
+		return nil
+	}
 	if len(cells) > t.cols.width {
 		for i := t.cols.width; i < len(cells); i++ {
 			if strings.TrimSpace(cells[i]) != "" {
@@ -549,6 +554,27 @@ func (t *table) data(cells []string, unneutralize bool) error {
 	}
 	t.im.addRow(t.dataRow(), &v, &t.cols.label, "")
 	return nil
+}
+
+// footer reports whether a row is a note that government lists put under the table (填表人：…,
+// 审核人, 填报日期, 注：…): one filled cell that starts with such a word. It returns that cell.
+func footer(cells []string) (string, bool) {
+	note := ""
+	for _, c := range cells {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if note != "" {
+			return "", false
+		}
+		note = c
+	}
+	for _, w := range []string{"填表人", "制表人", "审核人", "负责人", "联系人", "填报人", "填报单位", "填表单位", "填报日期", "填表日期", "制表日期", "注：", "注:", "备注：", "备注:", "说明：", "说明:"} {
+		if strings.HasPrefix(note, w) {
+			return note, true
+		}
+	}
+	return "", false
 }
 
 // roundNano rounds a converted coordinate to 1e-9 degrees (0.1 mm, still finer than the inverse's

@@ -236,6 +236,11 @@ func TestImportRefusesDittoCells(t *testing.T) {
 	if want := "[2 城市 2 区县 3 名称 4 区县]"; fmt.Sprint(got) != want {
 		t.Fatalf("ditto errors at %v, want %s", got, want)
 	}
+	// The notes under a printed list are reported as such, with their row.
+	errs = importErrs(t, []byte("编号,名称,类型,经度,纬度\nA-1,南湖街道爱心驿站,爱心驿站,123.40,41.80\n,,,,\n填表人：张三  联系电话：024-12345678,,,,\n"), codec.ImportOptions{})
+	if len(errs) != 1 || errs[0].Row != 3 || !strings.Contains(errs[0].Detail, "not a station") {
+		t.Fatalf("footer: %v", errs)
+	}
 	// A name that only contains the characters is a name.
 	importOK(t, []byte("编号,名称,类型,经度,纬度\nA-1,同上村爱心驿站,爱心驿站,123.40,41.80\n"), codec.ImportOptions{})
 }

@@ -92,7 +92,7 @@ var catalogue = []struct {
 		[]string{"TestImportCoordinateErrors", "TestReadCSVErrors"}},
 	{"E41", "Empty or placeholder coordinates (0, 0.0, /, -, 待定, #N/A, N/A) are a row error missing_coordinate; a station is never stored at (0,0), and there is no 'unlocated' import.",
 		[]string{"TestImportCoordinateErrors", "scripts/e2e/browser/manage.test.mjs: admin import: a dry run of a file with a bad row lists it and writes nothing; a good file imports"}},
-	{"E42", "The header is found by column-name synonyms below up to 10 title rows (merged title cells too), and 序号 is ignored and reported. Ditto marks (同上, 〃) are row errors ditto_cell naming row and column, never filled down (there is no fill-down option). Footer rows such as 填表人： are not recognised: they fail as ordinary row errors.",
+	{"E42", "The header is found by column-name synonyms below up to 10 title rows (merged title cells too), and 序号 is ignored and reported. Ditto marks (同上, 〃) are row errors ditto_cell naming row and column, never filled down (there is no fill-down option). Footer rows (one filled cell starting 填表人, 审核人, 填报日期, 注：…) are reported as what they are, a note under the list to delete, with their row; they are not skipped silently.",
 		[]string{"TestImportRefusesDittoCells", "TestImportChineseHeaders", "TestImportXLSX", "TestImportCommandFormats"}},
 	{"E44", "A repeated id in a file is a row error, as is a repeat of name and address when no id is given; rows upsert by id (given, or generated stably from city, district, name and address), so re-importing updates and the report counts created, updated and unchanged. There is no within-20-m duplicate check.",
 		[]string{"TestImportReportsEveryRow", "TestReadCSVErrors", "TestImportChineseHeaders", "TestUpsert"}},
