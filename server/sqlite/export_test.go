@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -22,4 +23,16 @@ func (db *DB) Pragma(ctx context.Context, name string) (writer, reader string, e
 		err = db.read.QueryRowContext(ctx, `PRAGMA `+name).Scan(&reader)
 	}
 	return writer, reader, err
+}
+
+// HoldWriter holds the writer connection in a write transaction while hold runs, as a long
+// import does.
+func (db *DB) HoldWriter(ctx context.Context, hold func()) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE dataset SET version = version WHERE id = 1`); err != nil {
+			return err
+		}
+		hold()
+		return nil
+	})
 }

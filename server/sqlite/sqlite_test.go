@@ -166,3 +166,26 @@ func TestUpsertAllOrNothing(t *testing.T) {
 		t.Fatalf("partial write: version %d, %d rows", v, len(got))
 	}
 }
+
+// Ping answers while the writer is busy (a long import holds the one write connection): readiness
+// must not wait for writes.
+func TestPingWhileWriting(t *testing.T) {
+	db := MustOpenDB(t)
+	release := make(chan struct{})
+	writing := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.HoldWriter(ctx, func() { close(writing); <-release })
+	}()
+	<-writing
+	pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	err := db.Ping(pingCtx)
+	close(release)
+	if err != nil {
+		t.Fatalf("ping while the writer is busy: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -16,6 +16,13 @@ const stationColumns = `id, name, kind, lon, lat, source_crs, source_text, addre
 // timeLayout is how timestamps are stored: RFC 3339 in UTC, so text order is time order.
 const timeLayout = time.RFC3339Nano
 
+// StoredTime is t as the database keeps a station's updated_at: what LoadAll reads back after Upsert
+// stamped it with t.
+func StoredTime(t time.Time) time.Time {
+	stored, _ := time.Parse(timeLayout, t.UTC().Format(timeLayout))
+	return stored
+}
+
 // DataVersion returns the current data version (0 for a database that was never written).
 func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 	var v int64
@@ -204,7 +211,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 		}
 		defer audit.Close()
 		stamp := now.UTC().Format(timeLayout)
-		stampTime, _ := time.Parse(timeLayout, stamp) // exactly what LoadAll will read back
+		stampTime := StoredTime(now)
 		for i := range stations {
 			st := &stations[i]
 			oldp, found := existing[st.ID]

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/sqlite"
+	"github.com/yizhan/yizhan/server/station"
 )
 
 func serveCmd() *cobra.Command {
@@ -89,12 +91,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		srv.Shutdown(shutdownCtx) // finishes in-flight requests before the database closes
 	}()
 
-	seeded, err := seedIfEmpty(ctx, db, cfg.Seed, cal, log)
+	seed, err := seedIfEmpty(ctx, db, cfg.Seed, cal, log)
 	if err != nil {
 		return err
 	}
-	if seeded != nil {
-		cat.Swap(seeded)
+	if seed != nil {
+		// Readers are served the seed while it is written; writers wait for it on the database lock.
+		cat.Swap(seed.snap)
+		if err := seed.write(ctx, db, &cat, cal, log); err != nil {
+			return err
+		}
 	} else if err := refresh(ctx, db, &cat, cal, log); err != nil {
 		return err
 	}
@@ -116,10 +122,18 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	}
 }
 
-// seedIfEmpty loads the seed file into an empty database in one transaction. The emptiness check runs
-// inside that transaction, so concurrent first starts cannot load it twice. When it seeded, it returns
-// the snapshot of what it wrote (the whole database), which spares reading it all back.
-func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, cal *hours.Calendar, log *slog.Logger) (*catalog.Snapshot, error) {
+// seeding is a seed read for an empty database: snap is exactly what the database will hold once
+// write has stored it (the first data version, every station at version 1 stamped at now).
+type seeding struct {
+	path     string
+	stations []station.Station
+	now      time.Time
+	snap     *catalog.Snapshot
+}
+
+// seedIfEmpty reads the seed file when the database has no stations yet; nil when it has, or when
+// there is no seed file.
+func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, cal *hours.Calendar, log *slog.Logger) (*seeding, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -140,16 +154,37 @@ func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, cal *hours.Cal
 	if err != nil {
 		return nil, fmt.Errorf("seed %s: %w", path, err)
 	}
-	res, err := db.Upsert(ctx, stations, time.Now(), sqlite.UpsertOptions{OnlyIfEmpty: true})
-	if err != nil {
-		return nil, fmt.Errorf("seed %s: %w", path, err)
+	now := time.Now()
+	stored := sqlite.StoredTime(now)
+	for i := range stations {
+		stations[i].Version, stations[i].UpdatedAt = 1, stored
 	}
-	if res.Created == 0 { // another process seeded first
-		return nil, nil
-	}
-	log.Info("seeded", "seed", path, "created", res.Created, "data_version", res.DataVersion)
 	sort.Slice(stations, func(i, j int) bool { return stations[i].ID < stations[j].ID })
-	return catalog.Build(res.DataVersion, stations, cal), nil
+	// The snapshot shares nothing that write changes: Upsert sets fields of the stations it is given.
+	return &seeding{path: path, stations: stations, now: now, snap: catalog.Build(v+1, slices.Clone(stations), cal)}, nil
+}
+
+// write stores the seed in one transaction. The emptiness check runs inside it, so concurrent first
+// starts cannot load it twice; when another process seeded first, or the stored state is not the
+// snapshot's, cat gets what the database holds.
+func (s *seeding) write(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.Calendar, log *slog.Logger) error {
+	n := len(s.stations)
+	res, err := db.Upsert(ctx, s.stations, s.now, sqlite.UpsertOptions{OnlyIfEmpty: true})
+	s.stations = nil // the snapshot has its own copy
+	if err != nil {
+		return fmt.Errorf("seed %s: %w", s.path, err)
+	}
+	if res.Created == n && res.DataVersion == s.snap.Version {
+		log.Info("seeded", "seed", s.path, "created", res.Created, "data_version", res.DataVersion)
+		return nil
+	}
+	log.Info("the database was seeded by another process; serving what it holds", "data_version", res.DataVersion)
+	version, stations, err := db.LoadAll(ctx)
+	if err != nil {
+		return err
+	}
+	cat.Swap(catalog.Build(version, stations, cal))
+	return nil
 }
 
 // loadCalendar reads the holiday calendar file, or returns the built-in calendar when path is empty.

@@ -23,9 +23,15 @@ func TestSeededSnapshotMatchesReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	seeded, err := seedIfEmpty(context.Background(), db, seedPath, nil, quiet)
-	if err != nil || seeded == nil {
-		t.Fatalf("seed: %v %v", seeded, err)
+	seed, err := seedIfEmpty(context.Background(), db, seedPath, nil, quiet)
+	if err != nil || seed == nil {
+		t.Fatalf("seed: %v %v", seed, err)
+	}
+	seeded := seed.snap // served while the seed is written, so it must be what the table will hold
+	var cat catalog.Catalog
+	cat.Swap(seeded)
+	if err := seed.write(context.Background(), db, &cat, nil, quiet); err != nil || cat.Current() != seeded {
+		t.Fatalf("writing the seed: %v; snapshot replaced: %v", err, cat.Current() != seeded)
 	}
 	for _, from := range []string{"table", "cache"} {
 		var cat catalog.Catalog
@@ -46,6 +52,41 @@ func TestSeededSnapshotMatchesReload(t *testing.T) {
 	}
 }
 
+// Two first starts on one database, both reading the seed before either writes it: the second finds
+// the stations already there and serves what the database holds, not its own copy (stamped at another
+// moment).
+func TestConcurrentFirstStarts(t *testing.T) {
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "y.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	first, err := seedIfEmpty(ctx, db, seedPath, nil, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := seedIfEmpty(ctx, db, seedPath, nil, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b catalog.Catalog
+	a.Swap(first.snap)
+	b.Swap(second.snap)
+	if err := first.write(ctx, db, &a, nil, quiet); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.write(ctx, db, &b, nil, quiet); err != nil {
+		t.Fatal(err)
+	}
+	if b.Current() == second.snap || !bytes.Equal(a.Current().Dataset(spatial.WGS84).JSON, b.Current().Dataset(spatial.WGS84).JSON) {
+		t.Fatal("the second first start does not serve what the database holds")
+	}
+	if n := len(b.Current().Stations); n != len(first.snap.Stations) {
+		t.Fatalf("%d stations after two first starts, want %d", n, len(first.snap.Stations))
+	}
+}
+
 // BenchmarkFirstStart measures what a first start does before serving: read the seed, write it in
 // one transaction and build the snapshot.
 func BenchmarkFirstStart(b *testing.B) {
@@ -54,9 +95,7 @@ func BenchmarkFirstStart(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := seedIfEmpty(context.Background(), db, seedPath, nil, quiet); err != nil {
-			b.Fatal(err)
-		}
+		mustSeed(b, db)
 		db.Close()
 	}
 }
@@ -69,9 +108,7 @@ func BenchmarkRestart(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := seedIfEmpty(context.Background(), db, seedPath, nil, quiet); err != nil {
-		b.Fatal(err)
-	}
+	mustSeed(b, db)
 	for _, from := range []string{"table", "cache"} {
 		b.Run(from, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -86,5 +123,18 @@ func BenchmarkRestart(b *testing.B) {
 			b.Fatal(err)
 		}
 		saveCache(context.Background(), db, cat.Current(), quiet)
+	}
+}
+
+// mustSeed seeds an empty database from the seed file, as serve's first start does.
+func mustSeed(tb testing.TB, db *sqlite.DB) {
+	tb.Helper()
+	seed, err := seedIfEmpty(context.Background(), db, seedPath, nil, quiet)
+	if err != nil || seed == nil {
+		tb.Fatalf("seed: %v %v", seed, err)
+	}
+	var cat catalog.Catalog
+	if err := seed.write(context.Background(), db, &cat, nil, quiet); err != nil {
+		tb.Fatal(err)
 	}
 }
