@@ -140,7 +140,7 @@ func (s *server) importStations(c echo.Context) error {
 		return err
 	}
 	if len(up.Conflicts) > 0 {
-		rep.Errors = ConflictErrors(up.Conflicts, res.RowOf)
+		rep.Errors = ConflictErrors(up.Conflicts, res.StationRows)
 		return c.JSON(http.StatusUnprocessableEntity, rep)
 	}
 	rep.Created, rep.Updated, rep.Unchanged, rep.DataVersion = up.Created, up.Updated, up.Unchanged, up.DataVersion
@@ -159,10 +159,10 @@ func (s *server) importStations(c echo.Context) error {
 // ConflictErrors turns an import's version conflicts into row errors: the row was exported at one
 // version of its station and the station has been changed since (by an operator, say), so importing
 // the row would undo that change unseen.
-func ConflictErrors(cs []sqlite.Conflict, rowOf map[string]int) []*station.Error {
+func ConflictErrors(cs []sqlite.Conflict, rows []int) []*station.Error {
 	out := make([]*station.Error, len(cs))
 	for i, c := range cs {
-		out[i] = &station.Error{Code: station.CodeVersionConflict, Row: rowOf[c.ID], Field: "version",
+		out[i] = &station.Error{Code: station.CodeVersionConflict, Row: rows[c.Index], Field: "version",
 			Detail: fmt.Sprintf("station %s has changed since this file was exported (the file has version %d, the station is at %d): export again and redo the change, or empty the version cell to overwrite", c.ID, c.Based, c.Current)}
 	}
 	return out

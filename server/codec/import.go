@@ -7,12 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 
-	"github.com/paulmach/orb"
-
-	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
 )
@@ -64,6 +60,10 @@ type ImportOptions struct {
 	MaxRows         int
 	MaxEntries      int
 	MaxUncompressed int64
+	// RowsHint, when not 0, is how many rows the file has at most (a CSV file's line count): the
+	// stations are then collected in one slice of that size, which saves joining a large file's
+	// batches at the end.
+	RowsHint int
 }
 
 // ImportResult is what Import made of a file.
@@ -90,8 +90,8 @@ type ImportResult struct {
 	Errors []*station.Error
 	// ErrorsOmitted counts errors beyond the first 1000, which are not listed.
 	ErrorsOmitted int
-	// RowOf gives the row of each station of Stations by id (set only when Errors is empty).
-	RowOf map[string]int
+	// StationRows gives the row of each station of Stations (set only when Errors is empty).
+	StationRows []int
 }
 
 // Import reads stations from a CSV, XLSX or GeoJSON file. Every row is checked and every problem is
@@ -128,7 +128,7 @@ func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 			"the file is a legacy .xls workbook or a password-protected .xlsx: save it as .xlsx (Excel 2007 or later) without a password")
 	}
 	res.Format = format
-	im := &importer{opt: opt, res: &res, seen: map[string]int{}, hours: map[string]string{}, amen: map[string]amenities{}, props: map[string]field{}}
+	im := &importer{opt: opt, res: &res, props: map[string]field{}}
 	switch format {
 	case "csv":
 		err = im.readCSV(br)
@@ -138,6 +138,7 @@ func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 		res.Encoding = "utf-8"
 		err = im.readGeoJSON(br)
 	}
+	im.finish()
 	if err == nil && lr.over {
 		err = errTooLarge
 	}
@@ -145,7 +146,7 @@ func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 		return res, readErr(lr, opt.MaxBytes, err)
 	}
 	if len(res.Errors) == 0 {
-		res.Stations, res.RowOf = im.stations(), im.seen
+		res.Stations, res.StationRows = im.stations(), im.ids.rows
 	}
 	return res, nil
 }
@@ -228,23 +229,24 @@ func readErr(lr *limitReader, max int64, err error) error {
 	return fmt.Errorf("read import: %w", err)
 }
 
-// importer turns rows into stations, collecting errors; the format readers feed it.
+// importer turns rows into stations, collecting errors; the format readers feed it rows and errors
+// (addRow, addError), which rows.go converts on every core and accepts in file order.
 type importer struct {
 	opt   ImportOptions
 	res   *ImportResult
-	seen  map[string]int    // id → row that first used it
-	hours map[string]string // opening-hours text → normalised, a cache (a file has few distinct values)
-	amen  map[string]amenities
-	props map[string]field // GeoJSON property name → field (see property)
-	// chunks collect the stations: one slice grown row by row would copy a million stations many
-	// times over (append grows large slices by only a quarter).
-	chunks [][]station.Station
+	props map[string]field // GeoJSON property name → field (see property); the reader's own
+	pipeline
+	// Owned by accept once the pipeline has started.
+	ids    idSet
+	all    []station.Station   // the stations so far, with RowsHint
+	chunks [][]station.Station // the stations so far, without
 }
-
-const chunkLen = 4096
 
 // stations returns the stations collected, in one slice.
 func (im *importer) stations() []station.Station {
+	if im.all != nil {
+		return im.all
+	}
 	n := 0
 	for _, c := range im.chunks {
 		n += len(c)
@@ -258,34 +260,6 @@ func (im *importer) stations() []station.Station {
 		im.chunks[i] = nil
 	}
 	return out
-}
-
-// amenities is a cached result of parseAmenities.
-type amenities struct {
-	set station.AmenitySet
-	bad string
-	ok  bool
-}
-
-// parseAmenities is the package's parseAmenities with a cache.
-func (im *importer) parseAmenities(s string) (station.AmenitySet, string, bool) {
-	if a, ok := im.amen[s]; ok {
-		return a.set, a.bad, a.ok
-	}
-	set, bad, ok := parseAmenities(s)
-	if len(im.amen) < 4096 {
-		im.amen[s] = amenities{set, bad, ok}
-	}
-	return set, bad, ok
-}
-
-// addError records an error unless the list is full.
-func (im *importer) addError(e *station.Error) {
-	if len(im.res.Errors) >= maxRowErrors {
-		im.res.ErrorsOmitted++
-		return
-	}
-	im.res.Errors = append(im.res.Errors, e)
 }
 
 // countRow counts a data row and refuses a file with too many.
@@ -318,143 +292,6 @@ func containsString(list []string, s string) bool {
 // rowValues holds one row's cells by field, cleaned (see cleanCell).
 type rowValues [nFields]string
 
-// addRow parses one data row into a station, or records its errors. labels name each field as the
-// file does; coordField, when set, is the name given to every coordinate error (GeoJSON's
-// "geometry").
-func (im *importer) addRow(row int, v *rowValues, labels *[nFields]string, coordField string) {
-	label := func(f field) string {
-		if labels[f] != "" {
-			return labels[f]
-		}
-		return f.String()
-	}
-	lonName, latName := label(fLon), label(fLat)
-	if coordField != "" {
-		lonName, latName = coordField, coordField
-	}
-	var errs []*station.Error
-	fail := func(e *station.Error) { errs = append(errs, e) }
-	for f := range nFields {
-		if garbled(v[f]) {
-			fail(station.Errorf(station.CodeInvalidParameter, label(f),
-				"%s holds characters that did not decode (%q): save the file as UTF-8 or GBK", label(f), v[f]))
-		} else if isDitto(v[f]) {
-			fail(station.Errorf(CodeDittoCell, label(f),
-				"%s says %q (same as above): write the value itself in every row (in Excel, unmerge and fill down)", label(f), v[f]))
-		}
-	}
-	st := station.Station{
-		ID: fold(v[fID]), Name: v[fName], Address: v[fAddress], City: v[fCity], District: v[fDistrict],
-		Adcode: fold(v[fAdcode]), StatusNote: v[fStatusNote], Phone: fold(v[fPhone]), Operator: v[fOperator],
-		SourceCRS: im.opt.CRS.String(),
-	}
-	var ok bool
-	if s := v[fKind]; s != "" {
-		if st.Kind, ok = parseKind(s); !ok {
-			fail(station.Errorf(station.CodeInvalidParameter, label(fKind), "kind %q is not one of %s (or 爱心驿站, 司机之家, 工会驿站, 党群服务中心, 其他)", s, kindCodes()))
-		}
-	} else if st.Kind, ok = kindFromName(st.Name); !ok {
-		fail(station.Errorf(station.CodeMissingParameter, label(fKind), "kind is empty and the name does not end with a kind (爱心驿站, 司机之家, 工会驿站, 党群服务中心)"))
-	}
-	lonText, latText := fold(v[fLon]), fold(v[fLat])
-	lon, lonErr := parseCoord(lonName, lonName, lonText)
-	lat, latErr := parseCoord(latName, latName, latText)
-	if coordField != "" {
-		lon, lonErr = parseCoord(coordField, "longitude", lonText)
-		lat, latErr = parseCoord(coordField, "latitude", latText)
-	}
-	switch {
-	case lonErr != nil || latErr != nil:
-		for _, e := range []*station.Error{lonErr, latErr} {
-			if e != nil {
-				fail(e)
-			}
-		}
-	default:
-		if e := checkSwapped(lonName, lon, lat); e != nil {
-			fail(e)
-			break
-		}
-		if im.opt.CRS != spatial.WGS84 {
-			st.SourceText = lonText + "," + latText
-			p := spatial.ToWGS84(im.opt.CRS, orb.Point{lon, lat})
-			lon, lat = roundNano(p[0]), roundNano(p[1])
-		}
-		st.Lon, st.Lat = lon, lat
-		if e := checkLiaoning(lonName, latName, lon, lat); e != nil {
-			fail(e)
-		}
-	}
-	if s := v[fAmenities]; s != "" {
-		set, bad, ok := im.parseAmenities(s)
-		if !ok {
-			fail(station.Errorf(station.CodeInvalidParameter, label(fAmenities), "amenity %q is not in the vocabulary", bad))
-		}
-		st.Amenities = set
-	}
-	st.OpeningHours = im.normalizeHours(v[fHours])
-	if s := v[fStatus]; s != "" {
-		if st.Status, ok = statusWords[vocabKey(s)]; !ok {
-			fail(station.Errorf(station.CodeInvalidParameter, label(fStatus), "status %q is not open, temporarily_closed or closed (正常开放, 暂停开放, 已关闭)", s))
-		}
-	}
-	if s := v[fAudience]; s != "" {
-		if st.Audience, ok = audienceWords[vocabKey(s)]; !ok {
-			fail(station.Errorf(station.CodeInvalidParameter, label(fAudience), "audience %q is not everyone, couriers_and_drivers or drivers", s))
-		}
-	}
-	if isSciNotation(st.Phone) {
-		fail(station.Errorf(station.CodeInvalidParameter, label(fPhone),
-			"phone %q was turned into a number by Excel and lost digits: format the column as text and type it again", st.Phone))
-	}
-	if s := fold(v[fVerifiedAt]); s != "" {
-		if st.VerifiedAt, ok = parseVerified(s); !ok {
-			fail(station.Errorf(station.CodeInvalidParameter, label(fVerifiedAt), "verified_at %q is not a date: use RFC 3339 (2026-09-14T10:20:00+08:00) or 2026-09-14", s))
-		}
-	}
-	if s := fold(v[fVersion]); s != "" {
-		if n, err := strconv.ParseInt(s, 10, 64); err != nil || n < 0 || s[0] == '+' {
-			fail(station.Errorf(station.CodeInvalidParameter, label(fVersion), "version %q is not a whole number (it is what an export wrote; leave it empty to overwrite the station whatever its version)", s))
-		} else {
-			st.Version = n
-		}
-	}
-	if st.ID == "" {
-		st.ID = generatedID(&st)
-	}
-	if len(errs) == 0 {
-		if e := st.Validate(); e != nil {
-			e.Field = label(fieldOf(e.Field))
-			fail(e)
-		}
-	}
-	if len(errs) == 0 {
-		if prev, dup := im.seen[st.ID]; dup {
-			detail := fmt.Sprintf("id %q is already used by row %d", st.ID, prev)
-			if v[fID] == "" {
-				detail = fmt.Sprintf("same name and address as row %d (no id given)", prev)
-			}
-			fail(station.Errorf(station.CodeInvalidImport, label(fID), "%s", detail))
-		} else {
-			im.seen[st.ID] = row
-		}
-	}
-	if len(errs) > 0 {
-		for _, e := range errs {
-			e.Row = row
-			im.addError(e)
-		}
-		return
-	}
-	if len(im.res.Errors) == 0 {
-		if len(im.chunks) == 0 || len(im.chunks[len(im.chunks)-1]) == chunkLen {
-			im.chunks = append(im.chunks, make([]station.Station, 0, chunkLen))
-		}
-		last := &im.chunks[len(im.chunks)-1]
-		*last = append(*last, st)
-	}
-}
-
 // fieldOf finds the field a station.Validate error names.
 func fieldOf(name string) field {
 	for i, c := range Columns {
@@ -463,22 +300,6 @@ func fieldOf(name string) field {
 		}
 	}
 	return fName
-}
-
-// normalizeHours stores opening hours in canonical OSM syntax where they can be read, and as given
-// otherwise (hours.Normalize).
-func (im *importer) normalizeHours(s string) string {
-	if s == "" {
-		return ""
-	}
-	if n, ok := im.hours[s]; ok {
-		return n
-	}
-	n := hours.Normalize(s).Normalized
-	if len(im.hours) < 4096 {
-		im.hours[s] = n
-	}
-	return n
 }
 
 // table reads the rows of a CSV file or an XLSX sheet: the header (after at most headerSearchRows
@@ -542,17 +363,16 @@ func (t *table) data(cells []string, unneutralize bool) error {
 			}
 		}
 	}
-	var v rowValues
+	j := t.im.newRow(t.dataRow(), &t.cols.label)
 	for f := range nFields {
 		if i := t.cols.idx[f]; i >= 0 && i < len(cells) {
 			s := cleanCell(cells[i])
 			if unneutralize {
 				s = unneutralise(s)
 			}
-			v[f] = s
+			j.v[f] = s
 		}
 	}
-	t.im.addRow(t.dataRow(), &v, &t.cols.label, "")
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -289,6 +290,8 @@ func TestImportValues(t *testing.T) {
 		}},
 		{"opening_hours", "８：００－１８：００", func(s station.Station) bool { return s.OpeningHours == "08:00-18:00" }},
 		{"name", "南湖\u200b驿站\n（北门）", func(s station.Station) bool { return s.Name == "南湖驿站 （北门）" }},
+		{"name", "\u3000南湖\u200c驿\u200d站\u2060（北\ufeff门）—“东”\u3000", func(s station.Station) bool { return s.Name == "南湖驿站（北门）—“东”" }},
+		{"name", "\u00a0南湖驿站\u2028", func(s station.Station) bool { return s.Name == "南湖驿站" }},
 		{"phone", "'+86 24 1234 5678", func(s station.Station) bool { return s.Phone == "+86 24 1234 5678" }},
 	}
 	for _, c := range ok {
@@ -457,5 +460,68 @@ func TestImportErrorCap(t *testing.T) {
 	res, err := codec.Import(strings.NewReader(src.String()), codec.ImportOptions{})
 	if err != nil || len(res.Errors) != 1000 || res.ErrorsOmitted != 2000 || res.Rows != 1500 {
 		t.Fatalf("err %v, %d errors, %d omitted, %d rows", err, len(res.Errors), res.ErrorsOmitted, res.Rows)
+	}
+}
+
+// A repeated id is an error at the row that repeats it, naming the row that has it, whether the
+// file is sorted by id (then each id is checked against the one before) or not (then against all),
+// across batches, and for rows whose ids are generated from name and address.
+func TestImportRepeatedIDs(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,name,kind,lon,lat,address\n")
+	row := func(id, name string) { fmt.Fprintf(&b, "%s,%s,caring_station,123.4,41.8,中街1号\n", id, name) }
+	for i := 1; i <= 1200; i++ { // sorted, over more than one batch
+		row(fmt.Sprintf("S-%04d", i), fmt.Sprintf("驿站%d", i))
+		if i == 700 {
+			row("S-0700", "重复") // row 701: repeats the row before
+		}
+	}
+	row("S-0005", "乱序重复") // row 1202: out of order, repeats row 5
+	row("R-0001", "乱序")   // row 1203: out of order, new
+	row("S-1200", "重复末行") // row 1204: repeats row 1201
+	row("R-0001", "又一次")  // row 1205: repeats row 1203
+	row("", "无编号")        // row 1206: a generated id
+	row("", "无编号")        // row 1207: the same generated id
+	errs := importErrs(t, []byte(b.String()), codec.ImportOptions{})
+	want := []struct {
+		row    int
+		detail string
+	}{
+		{701, `"S-0700" is already used by row 700`},
+		{1202, `"S-0005" is already used by row 5`},
+		{1204, `"S-1200" is already used by row 1201`},
+		{1205, `"R-0001" is already used by row 1203`},
+		{1207, "same name and address as row 1206"},
+	}
+	if len(errs) != len(want) {
+		t.Fatalf("got %d errors, want %d: %v", len(errs), len(want), errs)
+	}
+	for i, w := range want {
+		if e := errs[i]; e.Row != w.row || e.Field != "id" || !strings.Contains(e.Detail, w.detail) {
+			t.Errorf("error %d: row %d field %q: %s; want row %d: %s", i, e.Row, e.Field, e.Detail, w.row, w.detail)
+		}
+	}
+}
+
+// RowsHint changes how stations are collected, not what they are: with the right count, one too
+// small, or none, the stations and the row of each are the same.
+func TestImportRowsHint(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,name,kind,lon,lat\n")
+	for i := range 2000 {
+		if i == 1000 {
+			b.WriteString("\n") // a blank row counts as a row
+		}
+		fmt.Fprintf(&b, "H-%04d,驿站%d,caring_station,%.4f,41.8\n", (i*7919)%2000, i, 123+float64(i)/10000)
+	}
+	base := importOK(t, []byte(b.String()), codec.ImportOptions{})
+	if len(base.Stations) != 2000 || base.StationRows[999] != 1000 || base.StationRows[1000] != 1002 {
+		t.Fatalf("%d stations, rows %v", len(base.Stations), base.StationRows[998:1002])
+	}
+	for _, hint := range []int{2002, 1} {
+		res := importOK(t, []byte(b.String()), codec.ImportOptions{RowsHint: hint})
+		if !reflect.DeepEqual(res.Stations, base.Stations) || !reflect.DeepEqual(res.StationRows, base.StationRows) {
+			t.Errorf("RowsHint %d: the stations or their rows differ", hint)
+		}
 	}
 }

@@ -50,14 +50,7 @@ func isDitto(s string) bool {
 // cleanCell trims a cell and removes what is invisible but would still make two names differ: zero-width
 // characters and byte order marks. Line breaks inside a cell (Alt+Enter) become spaces.
 func cleanCell(s string) string {
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 || c == '\n' || c == '\r' {
-			plain = false
-			break
-		}
-	}
-	if plain {
+	if !hasInvisible(s) {
 		return strings.TrimSpace(s)
 	}
 	s = strings.Map(func(r rune) rune {
@@ -72,6 +65,26 @@ func cleanCell(s string) string {
 		return r
 	}, s)
 	return strings.TrimFunc(s, unicode.IsSpace)
+}
+
+// hasInvisible reports whether s holds a line break or a character cleanCell removes. It looks at
+// bytes: Chinese text is mostly three-byte runes, which would be slow to decode one by one.
+func hasInvisible(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\n', '\r':
+			return true
+		case 0xE2: // U+200B–U+200D are E2 80 8B–8D, U+2060 is E2 81 A0
+			if i+2 < len(s) && (s[i+1] == 0x80 && s[i+2] >= 0x8B && s[i+2] <= 0x8D || s[i+1] == 0x81 && s[i+2] == 0xA0) {
+				return true
+			}
+		case 0xEF: // U+FEFF is EF BB BF
+			if i+2 < len(s) && s[i+1] == 0xBB && s[i+2] == 0xBF {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // fold is NFKC (full-width digits, letters and punctuation become ASCII) for cells that are parsed

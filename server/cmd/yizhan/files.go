@@ -71,7 +71,7 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 				return err
 			}
 			if len(up.Conflicts) > 0 {
-				rep.Errors = api.ConflictErrors(up.Conflicts, res.RowOf)
+				rep.Errors = api.ConflictErrors(up.Conflicts, res.StationRows)
 				writeJSON(cmd.OutOrStdout(), rep)
 				return exitError{2}
 			}
