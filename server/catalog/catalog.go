@@ -10,6 +10,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -56,11 +57,10 @@ type Snapshot struct {
 	Stations []station.Station // sorted by id; position = tie-breaker in nearest search
 	Cities   []CityCount
 
-	byID      map[string]int
 	spatial   *spatial.Index
 	text      *textsearch.Index
 	textReady chan struct{} // closed once text is built
-	hot       []byte        // per station: id JSON, "lon,lat", codec.AppendSummary; in Z-order
+	hot       [][]byte      // per station: id JSON, "lon,lat", codec.AppendSummary; runs of the Z-order curve
 	cold      []byte        // per station: codec.AppendDetails; in id order
 	render    []rendered    // per station (by position): where its JSON is
 
@@ -80,37 +80,51 @@ func Build(version int64, stations []station.Station, cal *hours.Calendar) *Snap
 	s := &Snapshot{
 		Version:  version,
 		Stations: stations,
-		byID:     make(map[string]int, len(stations)),
 		render:   make([]rendered, len(stations)),
 	}
 	s.hours.build(stations, cal)
-	items := make([]spatial.Item, len(stations))
-	docs := make([]string, len(stations))
-	cities := map[string]int{}
-	for i := range stations {
-		st := &stations[i]
-		s.byID[st.ID] = i
-		items[i] = spatial.Item{Point: orb.Point{st.Lon, st.Lat}, Kind: uint8(st.Kind), Amenities: uint32(st.Amenities),
-			Group: s.hours.group(i)}
-		docs[i] = st.Name + "\x00" + st.Address
-		cities[st.City]++
-	}
 	// What nearest search needs is built first, on all cores. Text search is not needed to start
 	// serving: it is built afterwards in the background (so that it does not compete with the rest),
 	// and Search waits for it.
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); s.spatial = spatial.NewIndex(items) }()
-	go func() { defer wg.Done(); s.renderDetails() }()
+	wg.Go(func() { s.spatial = spatial.NewIndex(s.items()) })
+	wg.Go(s.renderDetails)
+	wg.Go(s.countCities)
 	s.renderSummaries()
 	wg.Wait()
 	s.textReady = make(chan struct{})
-	go func() { s.text = textsearch.New(docs); close(s.textReady) }()
+	go func() {
+		docs := make([]string, len(stations))
+		for i := range stations {
+			docs[i] = stations[i].Name + "\x00" + stations[i].Address
+		}
+		s.text = textsearch.New(docs)
+		close(s.textReady)
+	}()
+	return s
+}
+
+// items are the stations as the spatial index takes them.
+func (s *Snapshot) items() []spatial.Item {
+	items := make([]spatial.Item, len(s.Stations))
+	for i := range s.Stations {
+		st := &s.Stations[i]
+		items[i] = spatial.Item{Point: orb.Point{st.Lon, st.Lat}, Kind: uint8(st.Kind), Amenities: uint32(st.Amenities),
+			Group: s.hours.group(i)}
+	}
+	return items
+}
+
+// countCities counts the stations of each city.
+func (s *Snapshot) countCities() {
+	cities := map[string]int{}
+	for i := range s.Stations {
+		cities[s.Stations[i].City]++
+	}
 	for name, n := range cities {
 		s.Cities = append(s.Cities, CityCount{name, n})
 	}
 	sort.Slice(s.Cities, func(i, j int) bool { return s.Cities[i].Name < s.Cities[j].Name })
-	return s
 }
 
 // rendered locates one station's pre-rendered JSON; with the coordinates at hand, a list answer
@@ -118,14 +132,17 @@ func Build(version int64, stations []station.Station, cal *hours.Calendar) *Snap
 type rendered struct {
 	lon, lat                 float64
 	vector                   spatial.Vector // for bearings
-	id, coords, summary, end uint32         // offsets into hot
-	details, detailsEnd      uint32         // offsets into cold
+	id, coords, summary, end uint32         // offsets into hot[part]
+	details                  uint32         // offset into cold, where the next station's details end
+	part                     uint8
 }
 
-// renderSummaries pre-renders what list answers send (id, coordinates, summary) into one arena laid
-// out along a Z-order curve: the stations of one nearest query then sit close together in memory, and
+// renderSummaries pre-renders what list answers send (id, coordinates, summary) into arenas laid out
+// along a Z-order curve: the stations of one nearest query then sit close together in memory, and
 // copying their JSON costs a few cache misses rather than one per line of every feature (measured: with
-// a scattered layout the copy was half of a nearby request's time).
+// a scattered layout the copy was half of a nearby request's time). Each core renders one run of the
+// curve into an arena of its own (joining them would cost a copy of all of it, and at a million
+// stations fresh memory is most of the time).
 func (s *Snapshot) renderSummaries() {
 	n := len(s.Stations)
 	type keyed struct {
@@ -137,30 +154,39 @@ func (s *Snapshot) renderSummaries() {
 		order[i] = keyed{zorder(s.Stations[i].Lon, s.Stations[i].Lat), i}
 	}
 	slices.SortFunc(order, func(a, b keyed) int { return cmp.Compare(a.z, b.z) })
-	s.hot = make([]byte, 0, 420*n)
-	for _, o := range order {
-		st := &s.Stations[o.i]
-		r := &s.render[o.i]
-		r.lon, r.lat = st.Lon, st.Lat
-		r.vector = spatial.VectorOf(orb.Point{st.Lon, st.Lat})
-		r.id = uint32(len(s.hot))
-		s.hot = codec.AppendID(s.hot, st)
-		r.coords = uint32(len(s.hot))
-		s.hot = codec.AppendCoords(s.hot, st.Lon, st.Lat)
-		r.summary = uint32(len(s.hot))
-		s.hot = codec.AppendSummary(s.hot, st)
-		r.end = uint32(len(s.hot))
+	s.hot = make([][]byte, min(runtime.GOMAXPROCS(0), 255))
+	per := (n + len(s.hot) - 1) / len(s.hot)
+	var wg sync.WaitGroup
+	for p := range s.hot {
+		wg.Go(func() {
+			run := order[min(p*per, n):min((p+1)*per, n)]
+			hot := make([]byte, 0, 420*len(run))
+			for _, o := range run {
+				st := &s.Stations[o.i]
+				r := &s.render[o.i]
+				r.lon, r.lat = st.Lon, st.Lat
+				r.vector = spatial.VectorOf(orb.Point{st.Lon, st.Lat})
+				r.part = uint8(p)
+				r.id = uint32(len(hot))
+				hot = codec.AppendID(hot, st)
+				r.coords = uint32(len(hot))
+				hot = codec.AppendCoords(hot, st.Lon, st.Lat)
+				r.summary = uint32(len(hot))
+				hot = codec.AppendSummary(hot, st)
+				r.end = uint32(len(hot))
+			}
+			s.hot[p] = hot
+		})
 	}
+	wg.Wait()
 }
 
 // renderDetails pre-renders what only full stations carry, in id order, apart from the hot arena.
 func (s *Snapshot) renderDetails() {
 	s.cold = make([]byte, 0, 260*len(s.Stations))
 	for i := range s.Stations {
-		r := &s.render[i]
-		r.details = uint32(len(s.cold))
+		s.render[i].details = uint32(len(s.cold))
 		s.cold = codec.AppendDetails(s.cold, &s.Stations[i])
-		r.detailsEnd = uint32(len(s.cold))
 	}
 }
 
@@ -177,8 +203,8 @@ func zorder(lon, lat float64) uint64 {
 
 // Lookup returns the position of the station with id.
 func (s *Snapshot) Lookup(id string) (int, bool) {
-	i, ok := s.byID[id]
-	return i, ok
+	i := sort.Search(len(s.Stations), func(i int) bool { return s.Stations[i].ID >= id })
+	return i, i < len(s.Stations) && s.Stations[i].ID == id
 }
 
 // Query is a filter shared by nearby, bbox and search.
@@ -260,7 +286,8 @@ func (s *Snapshot) AppendFeature(b []byte, i int, crs spatial.CRS, d codec.Dynam
 
 func (s *Snapshot) appendFeature(b []byte, i int, crs spatial.CRS, d codec.Dynamic, full bool) []byte {
 	r := &s.render[i]
-	coords := s.hot[r.coords:r.summary]
+	hot := s.hot[r.part]
+	coords := hot[r.coords:r.summary]
 	if crs != spatial.WGS84 {
 		p := spatial.FromWGS84(crs, orb.Point{r.lon, r.lat})
 		var buf [64]byte
@@ -268,9 +295,13 @@ func (s *Snapshot) appendFeature(b []byte, i int, crs spatial.CRS, d codec.Dynam
 	}
 	var details []byte
 	if full {
-		details = s.cold[r.details:r.detailsEnd]
+		end := len(s.cold)
+		if i+1 < len(s.render) {
+			end = int(s.render[i+1].details)
+		}
+		details = s.cold[r.details:end]
 	}
-	return codec.AppendFeature(b, s.hot[r.id:r.coords], coords, d, s.hot[r.summary:r.end], details)
+	return codec.AppendFeature(b, hot[r.id:r.coords], coords, d, hot[r.summary:r.end], details)
 }
 
 // Dataset is the whole offline dataset in one CRS: every station that is not closed, as a

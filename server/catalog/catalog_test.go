@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -23,13 +24,17 @@ func stations(n int, name string) []station.Station {
 	return out
 }
 
-// Every station's pre-rendered feature, wherever the Z-order put its bytes, is that station's own
-// JSON: the one codec renders directly.
+// Every station's pre-rendered feature, wherever the Z-order put its bytes (in which of the arenas
+// that the cores render), is that station's own JSON: the one codec renders directly.
 func TestFeaturesAreTheirStations(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3)) // three arenas, whatever the machine
 	sts := stations(500, "驿站")
 	snap := catalog.Build(3, sts, nil)
 	for i := range sts {
 		st := &sts[i]
+		if j, ok := snap.Lookup(st.ID); !ok || j != i {
+			t.Fatalf("Lookup(%q) = %d, %v; want %d", st.ID, j, ok, i)
+		}
 		want := codec.AppendFeature(nil, codec.AppendID(nil, st), codec.AppendCoords(nil, st.Lon, st.Lat),
 			codec.Dynamic{}, codec.AppendSummary(nil, st), codec.AppendDetails(nil, st))
 		if got := snap.AppendFeature(nil, i, spatial.WGS84, codec.Dynamic{}); !bytes.Equal(got, want) {
@@ -47,6 +52,19 @@ func TestFeaturesAreTheirStations(t *testing.T) {
 		if want := spatial.FromWGS84(spatial.GCJ02, orb.Point{st.Lon, st.Lat}); f.ID != st.ID || f.Geometry.Coordinates != [2]float64(want) {
 			t.Fatalf("station %d in gcj02: %s %v, want %v", i, f.ID, f.Geometry.Coordinates, want)
 		}
+	}
+}
+
+// Lookup finds no station for an id that is not there, before, between or after the ids there are.
+func TestLookupMissing(t *testing.T) {
+	snap := catalog.Build(1, stations(50, "驿站"), nil)
+	for _, id := range []string{"", "A", "T-", "T-0010a", "T-00105", "T-9999", "U"} {
+		if i, ok := snap.Lookup(id); ok {
+			t.Errorf("Lookup(%q) = %d, true", id, i)
+		}
+	}
+	if i, ok := catalog.Build(1, nil, nil).Lookup("T-0001"); ok {
+		t.Errorf("Lookup in no stations = %d, true", i)
 	}
 }
 
