@@ -161,7 +161,9 @@ var (
 // only when something changed. Either every row is written or none is. A station that carries the
 // version it was exported at (Version > 0) and would change a stored station of another version is a
 // conflict (see UpsertResult.Conflicts), and then nothing is written. On success the Version and
-// UpdatedAt of each written element of stations are set to what was stored.
+// UpdatedAt of each written element of stations are set to what was stored; an element that already
+// holds them (Version 1 and StoredTime(now) for a new station) is only read, so others may read it
+// meanwhile.
 func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.Time, opt UpsertOptions) (UpsertResult, error) {
 	var res UpsertResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
@@ -227,7 +229,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 					formatTime(st.VerifiedAt)); err != nil {
 					return fmt.Errorf("insert %s: %w", st.ID, err)
 				}
-				st.Version, st.UpdatedAt = 1, stampTime
+				stamp1(st, stampTime)
 				if opt.Actor.Name != "" {
 					// The created state is the row itself at version 1; later entries record what changed
 					// from it, so it can always be rebuilt. Not copying it keeps a million-row import fast.
@@ -279,6 +281,14 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 		return UpsertResult{}, err
 	}
 	return res, nil
+}
+
+// stamp1 sets a created station's Version and UpdatedAt to what was stored. It writes only what
+// differs: a first start serves its seed while Upsert stores it, and the seed arrives stamped.
+func stamp1(st *station.Station, stored time.Time) {
+	if st.Version != 1 || !st.UpdatedAt.Equal(stored) {
+		st.Version, st.UpdatedAt = 1, stored
+	}
 }
 
 // bumpDataVersion marks a transaction's changes as a new data state.

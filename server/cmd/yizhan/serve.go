@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -150,18 +149,23 @@ func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, cal *hours.Cal
 		return nil, err
 	}
 	defer f.Close()
+	start := time.Now()
 	stations, err := codec.ReadCSV(f, spatial.WGS84)
 	if err != nil {
 		return nil, fmt.Errorf("seed %s: %w", path, err)
 	}
+	read := time.Since(start)
 	now := time.Now()
 	stored := sqlite.StoredTime(now)
 	for i := range stations {
 		stations[i].Version, stations[i].UpdatedAt = 1, stored
 	}
 	sort.Slice(stations, func(i, j int) bool { return stations[i].ID < stations[j].ID })
-	// The snapshot shares nothing that write changes: Upsert sets fields of the stations it is given.
-	return &seeding{path: path, stations: stations, now: now, snap: catalog.Build(v+1, slices.Clone(stations), cal)}, nil
+	// The snapshot and write share the stations: stamped as above, Upsert has nothing to change in them.
+	snap := catalog.Build(v+1, stations, cal)
+	log.Info("seed read; serving it while it is written", "seed", path, "stations", len(stations),
+		"read_ms", read.Milliseconds(), "build_ms", (time.Since(start) - read).Milliseconds())
+	return &seeding{path: path, stations: stations, now: now, snap: snap}, nil
 }
 
 // write stores the seed in one transaction. The emptiness check runs inside it, so concurrent first
@@ -170,7 +174,7 @@ func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, cal *hours.Cal
 func (s *seeding) write(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.Calendar, log *slog.Logger) error {
 	n := len(s.stations)
 	res, err := db.Upsert(ctx, s.stations, s.now, sqlite.UpsertOptions{OnlyIfEmpty: true})
-	s.stations = nil // the snapshot has its own copy
+	s.stations = nil
 	if err != nil {
 		return fmt.Errorf("seed %s: %w", s.path, err)
 	}
