@@ -34,6 +34,7 @@ type rowBatch struct {
 	jobs     []rowJob
 	stations []station.Station
 	errs     [][]*station.Error
+	panicked any // what a converter panicked with, if it did
 	done     chan struct{}
 }
 
@@ -48,6 +49,7 @@ type pipeline struct {
 	free     chan []rowJob  // for the next batches, so that the reader does not touch fresh memory
 	// Station slices for the converters: accept gives them back when it has copied what it keeps.
 	freeStations chan []station.Station
+	panicked     any // the first converter panic, raised again by finish in the reader's goroutine
 }
 
 // addRow queues one data row, to be converted into a station or into its errors.
@@ -107,13 +109,17 @@ func (im *importer) flush() {
 }
 
 // finish hands on the last batch and waits until every row is accepted. The reader calls it once,
-// whether or not reading succeeded.
+// whether or not reading succeeded. A converter's panic is raised again here, where the caller (an
+// HTTP handler, say) can recover it, instead of ending the process.
 func (im *importer) finish() {
 	im.flush()
 	if im.work != nil {
 		close(im.work)
 		close(im.ordered)
 		<-im.accepted
+	}
+	if im.panicked != nil {
+		panic(im.panicked)
 	}
 }
 
@@ -128,12 +134,17 @@ func convertRows(crs spatial.CRS, work <-chan *rowBatch, free <-chan []station.S
 			b.stations = make([]station.Station, len(b.jobs), batchLen)
 		}
 		b.errs = make([][]*station.Error, len(b.jobs))
-		for i := range b.jobs {
-			if j := &b.jobs[i]; j.err == nil {
-				b.errs[i] = c.convert(j.row, &j.v, j.labels, j.coordField, &b.stations[i])
-			}
+		c.convertBatch(b)
+	}
+}
+
+func (c *converter) convertBatch(b *rowBatch) {
+	defer close(b.done)
+	defer func() { b.panicked = recover() }()
+	for i := range b.jobs {
+		if j := &b.jobs[i]; j.err == nil {
+			b.errs[i] = c.convert(j.row, &j.v, j.labels, j.coordField, &b.stations[i])
 		}
-		close(b.done)
 	}
 }
 
@@ -142,6 +153,12 @@ func convertRows(crs spatial.CRS, work <-chan *rowBatch, free <-chan []station.S
 func (im *importer) accept() {
 	for b := range im.ordered {
 		<-b.done
+		if im.panicked == nil {
+			im.panicked = b.panicked
+		}
+		if im.panicked != nil {
+			continue
+		}
 		kept := 0
 		for i := range b.jobs {
 			j := &b.jobs[i]
