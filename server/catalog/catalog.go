@@ -133,8 +133,8 @@ type rendered struct {
 	lon, lat                 float64
 	vector                   spatial.Vector // for bearings
 	id, coords, summary, end uint32         // offsets into hot[part]
-	details                  uint32         // offset into cold, where the next station's details end
-	part                     uint8
+	details                  uint32         // offset into cold (the details end where the next station's begin)
+	part                     uint8          // which arena of hot
 }
 
 // renderSummaries pre-renders what list answers send (id, coordinates, summary) into arenas laid out
