@@ -127,46 +127,65 @@ func TestAdminImportAndExport(t *testing.T) {
 // once it is done, imports are accepted again.
 func TestOneImportAtATime(t *testing.T) {
 	f := newEditFixture(t)
-	pr, pw := io.Pipe()
-	req, err := http.NewRequest(http.MethodPost, f.ts.base+"/api/v1/admin/imports?dry_run=true", pr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Cookie", f.admin.cookie)
-	req.Header.Set("X-CSRF-Token", f.admin.csrf)
-	first := make(chan *http.Response, 1)
-	go func() {
-		res, err := f.admin.client.Do(req)
-		if err != nil {
-			t.Error(err)
-			first <- nil
-			return
-		}
-		res.Body.Close()
-		first <- res
-	}()
-	if _, err := io.WriteString(pw, "id,name,kind,lon,lat\n"); err != nil { // the upload has begun
-		t.Fatal(err)
-	}
 	other := newBrowser(f.ts, "127.0.0.2")
 	other.cookie, other.csrf = f.admin.cookie, f.admin.csrf
 	small := "id,name,kind,lon,lat\nONE-1,一号驿站,caring_station,123.4,41.8\n"
-	for { // until the first upload holds the import lock (it takes it before reading the body)
-		res, body := other.do(t, http.MethodPost, "/api/v1/admin/imports?dry_run=true", small, "Content-Type", "text/csv")
-		if res.StatusCode == 409 {
-			if p := decode[problemBody](t, body); p.Code != "import_running" {
-				t.Fatalf("409 with code %q", p.Code)
+attempt:
+	for {
+		pr, pw := io.Pipe()
+		req, err := http.NewRequest(http.MethodPost, f.ts.base+"/api/v1/admin/imports?dry_run=true", pr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Cookie", f.admin.cookie)
+		req.Header.Set("X-CSRF-Token", f.admin.csrf)
+		// Refused, the upload is answered at once: the server does not wait for the rest of a body it
+		// has not asked to continue (without this it would, until its read timeout).
+		req.Header.Set("Expect", "100-continue")
+		first := make(chan *http.Response, 1)
+		go func() {
+			res, err := f.admin.client.Do(req)
+			if err != nil {
+				t.Error(err)
+				first <- nil
+				return
 			}
-			break
+			res.Body.Close()
+			first <- res
+		}()
+		if _, err := io.WriteString(pw, "id,name,kind,lon,lat\n"); err != nil { // the upload has begun
+			t.Fatal(err)
 		}
-		if res.StatusCode != 200 {
-			t.Fatalf("second import: %d %s", res.StatusCode, body)
+		// Probe until the first upload holds the import lock (it takes it before reading the body). A
+		// probe may itself hold the lock just when the upload tries to take it: then the upload is the
+		// one refused, and the attempt starts over.
+		for {
+			select {
+			case res := <-first:
+				pw.Close()
+				if res == nil || res.StatusCode != 409 {
+					t.Fatalf("the first import ended before its upload did: %v", res)
+				}
+				continue attempt
+			default:
+			}
+			res, body := other.do(t, http.MethodPost, "/api/v1/admin/imports?dry_run=true", small, "Content-Type", "text/csv")
+			if res.StatusCode == 409 {
+				if p := decode[problemBody](t, body); p.Code != "import_running" {
+					t.Fatalf("409 with code %q", p.Code)
+				}
+				break
+			}
+			if res.StatusCode != 200 {
+				t.Fatalf("second import: %d %s", res.StatusCode, body)
+			}
 		}
-	}
-	io.WriteString(pw, "ONE-2,二号驿站,caring_station,123.41,41.81\n")
-	pw.Close()
-	if res := <-first; res == nil || res.StatusCode != 200 {
-		t.Fatalf("the first import: %v", res)
+		io.WriteString(pw, "ONE-2,二号驿站,caring_station,123.41,41.81\n")
+		pw.Close()
+		if res := <-first; res == nil || res.StatusCode != 200 {
+			t.Fatalf("the first import: %v", res)
+		}
+		break
 	}
 	if res, body := other.do(t, http.MethodPost, "/api/v1/admin/imports?dry_run=true", small, "Content-Type", "text/csv"); res.StatusCode != 200 {
 		t.Fatalf("an import after the first finished: %d %s", res.StatusCode, body)
