@@ -286,6 +286,39 @@ const table = {
   unsavedAssignments: ['有改动，尚未保存。', 'Changed; not saved yet.'],
   saveAssignments: ['保存分配', 'Save assignments'],
   assignmentsSaved: ['已保存：负责{0}个驿站。', 'Saved: {0} station(s).'],
+
+  // Opening hours in words (hours-words.js)
+  hwNoHours: ['时间不详', 'Hours unknown'],
+  hwAsWritten: ['{0}（原文）', '{0} (as written)'],
+  hw247: ['全天24小时开放', 'open 24 hours, every day'],
+  hwEveryDay: ['每天', 'every day'],
+  hwWeekdays: ['周一 周二 周三 周四 周五 周六 周日', 'Mon Tue Wed Thu Fri Sat Sun'],
+  hwMonths: ['1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月', 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'],
+  hwDayRange: ['{0}至{1}', '{0}–{1}'],
+  hwList: ['、', ', '],
+  hwGroupSep: ['；', '; '],
+  hwAnd: ['，', ', '],
+  hwSpan: ['{0}–{1}', '{0}–{1}'],
+  hwNextDay: ['次日{0}', '{0} (next day)'],
+  hwAllDay: ['全天', '24 hours'],
+  hwTBC: ['时间待确认', 'hours to be confirmed'],
+  hwTBCNote: ['时间待确认：{0}', 'hours to be confirmed: {0}'],
+  hwDaysSpans: ['{0} {1}', '{0} {1}'],
+  hwDaysClosed: ['{0}休息', '{0} closed'],
+  hwClosed: ['休息', 'closed'],
+  hwUnknown: ['{0}（时间待确认）', '{0} (to be confirmed)'],
+  hwUnknownNote: ['{0}（时间待确认：{1}）', '{0} (to be confirmed: {1})'],
+  hwNote: ['{0}（{1}）', '{0} ({1})'],
+  hwPHClosed: ['法定节假日休息', 'closed on public holidays'],
+  hwPHSpans: ['法定节假日 {0}', 'public holidays {0}'],
+  hwPHDays: ['法定节假日：{0}', 'on public holidays: {0}'],
+  hwSeason: ['{0}：{1}', '{0}: {1}'],
+  hwRange: ['{0}至{1}', '{0}–{1}'],
+  hwRangeWrap: ['{0}至次年{1}', '{0}–{1}'],
+  hwDate: ['{0}{1}日', '{0} {1}'],
+  hwDateRangeInMonth: ['{0}至{1}日', '{0}–{1}'],
+  hwYearDate: ['{0}年{1}', '{1}, {0}'],
+  hwRest: ['其他时间', 'rest of the year'],
 };
 
 const langKey = 'yizhan.lang';
@@ -319,4 +352,13 @@ export function label(l) {
 /** The short weekday name, Monday = 0. */
 export function weekdayName(i) {
   return lang === 'en' ? table.weekdays[1].slice(2 * i, 2 * i + 2) : '周' + table.weekdays[0][i];
+}
+
+/** The text for key in the given language ("en", else zh-CN), with {0}, {1} … replaced by args. */
+export function tr(l, key, ...args) {
+  const entry = table[key];
+  if (!entry) return key;
+  let s = entry[l === 'en' ? 1 : 0];
+  args.forEach((a, i) => { s = s.replaceAll(`{${i}}`, String(a)); });
+  return s;
 }
