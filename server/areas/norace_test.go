@@ -1,0 +1,5 @@
+//go:build !race
+
+package areas_test
+
+const raceEnabled = false
