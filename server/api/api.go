@@ -135,6 +135,7 @@ func New(d Deps) *echo.Echo {
 
 	v1 := e.Group("/api/v1")
 	v1.Match(read, "/meta", s.meta)
+	v1.Match(read, "/areas", s.areas)
 	v1.Match(read, "/stations/nearby", s.nearby)
 	v1.Match(read, "/stations", s.stationsInBBox)
 	v1.Match(read, "/stations.geojson", s.dataset)

@@ -41,6 +41,43 @@ func acceptsGzip(header string) bool {
 	return false
 }
 
+// preferredEncoding picks the content coding for a precompressed answer from Accept-Encoding: "br"
+// when the client accepts brotli, else "gzip" when it accepts gzip, else "" (identity). A coding
+// named with q=0 is refused even when "*" would allow it; "*" with q>0 allows both.
+func preferredEncoding(acceptEncoding string) string {
+	q := map[string]float64{}
+	for _, part := range strings.Split(acceptEncoding, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" {
+			continue
+		}
+		v := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if s, ok := strings.CutPrefix(strings.TrimSpace(p), "q="); ok {
+				if f, err := strconv.ParseFloat(s, 64); err == nil {
+					v = f
+				}
+			}
+		}
+		q[name] = v
+	}
+	allowed := func(coding string) bool {
+		if v, ok := q[coding]; ok {
+			return v > 0
+		}
+		v, ok := q["*"]
+		return ok && v > 0
+	}
+	switch {
+	case allowed("br"):
+		return "br"
+	case allowed("gzip"):
+		return "gzip"
+	}
+	return ""
+}
+
 var geoJSONType = []string{"application/geo+json"}
 
 // writeGeoJSON sends a GeoJSON body with its Content-Length, so net/http writes it in one piece rather
