@@ -139,6 +139,7 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/stations/nearby", s.nearby)
 	v1.Match(read, "/stations", s.stationsInBBox)
 	v1.Match(read, "/stations.geojson", s.dataset)
+	v1.Match(read, "/dataset", s.compactDataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
 	v1.POST("/stations/:id/reports", s.createReport, s.deadline)
 	v1.Match(read, "/search", s.search)

@@ -284,3 +284,56 @@ func (s *server) dataset(c echo.Context) error {
 	}
 	return writeGeoJSON(c, d.JSON)
 }
+
+// GET /api/v1/dataset: the offline dataset in its compact form (README, "The offline dataset's
+// format"). X-Dataset-Length is the uncompressed length, for a download percentage of the decoded
+// stream. Brotli is sent once it is made; until then gzip.
+func (s *server) compactDataset(c echo.Context) error {
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	crs, err := p.crs()
+	if err != nil {
+		return err
+	}
+	d := s.Catalog.CompactDataset(snap, crs)
+	h := c.Response().Header()
+	h.Set("ETag", d.ETag)
+	h.Set(echo.HeaderCacheControl, "no-cache")
+	h.Set(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	h.Set("X-Dataset-Length", strconv.Itoa(len(d.JSON)))
+	if etagMatches(c.Request().Header.Get("If-None-Match"), d.ETag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	accept := c.Request().Header.Get(echo.HeaderAcceptEncoding)
+	body := d.JSON
+	if preferredEncoding(accept) == "br" {
+		if br := d.Brotli(); br != nil {
+			h.Set(echo.HeaderContentEncoding, "br")
+			return writeJSONBody(c, br)
+		}
+	}
+	if acceptsGzip(accept) {
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		body = d.Gzip
+	}
+	return writeJSONBody(c, body)
+}
+
+var jsonType = []string{echo.MIMEApplicationJSON}
+
+// writeJSONBody sends a ready JSON body (or its compressed form, Content-Encoding already set) with
+// its Content-Length.
+func writeJSONBody(c echo.Context, body []byte) error {
+	h := c.Response().Header()
+	h["Content-Type"] = jsonType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := c.Response().Write(body)
+	return err
+}

@@ -65,6 +65,7 @@ type Snapshot struct {
 	render    []rendered    // per station (by position): where its JSON is
 
 	datasets [3]lazyDataset // per spatial.CRS
+	compact  [3]lazyCompact // per spatial.CRS (compact.go)
 	hours    openingHours
 }
 
