@@ -33,10 +33,12 @@ const datasetAddressPrefix = "辽宁省"
 // over dict.amenities), hours and operator (1 + index into dict, 0 for null), district (index into
 // dict.district, whose entries are [name, city index, adcode]), address (what follows
 // dict.address_prefix + city + district; address_full lists the exceptions), lon/lat (coordinates:
-// differences of integer micro-degrees from the previous station when every coordinate is exactly
-// n/1e6, coords "e6"; otherwise the numbers themselves, coords "float"), version, updated_at and
-// verified_at (seconds since time_base, null when absent), phone (null when absent), status_note
-// (sparse). A sparse column is {"i": gaps between station positions (the first from -1), "v": values}.
+// differences of integer micro-degrees from the previous station, coords "e6", with coords_exact
+// listing [lon, lat] of the stations whose coordinates are not exactly n/1e6; when that is most of
+// them, as after a conversion to GCJ-02, the numbers themselves, coords "float"), version,
+// updated_at (difference in seconds from the previous station's, the first from time_base; null when
+// absent), verified_at (seconds since time_base, or null), phone (what follows dict.phone_prefix of
+// the station's city, null when absent; phone_full lists the exceptions), status_note (sparse). A sparse column is {"i": gaps between station positions (the first from -1), "v": values}.
 func AppendDataset(b []byte, version int64, crs spatial.CRS, stations []station.Station) []byte {
 	e := datasetEncoder{crs: crs}
 	e.collect(stations)
@@ -150,6 +152,12 @@ func AppendDataset(b []byte, version int64, crs spatial.CRS, stations []station.
 		last = 0
 		b = append(b, `,"lat":`...)
 		b = appendInts(b, n, func(i int) int64 { v := e.latE6[i] - last; last = e.latE6[i]; return v })
+		b = append(b, `,"coords_exact":`...)
+		b = appendSparse(b, n, func(i int) bool { return e.exact[i] }, func(b []byte, i int) []byte {
+			b = append(b, '[')
+			b = AppendCoords(b, e.lon[i], e.lat[i])
+			return append(b, ']')
+		})
 	} else {
 		b = append(b, `,"lon":`...)
 		b = appendColumn(b, n, func(b []byte, i int) []byte { return strconv.AppendFloat(b, e.lon[i], 'f', -1, 64) })
@@ -217,7 +225,8 @@ type datasetEncoder struct {
 	// marks the phones that do not start with their city's.
 	phonePrefix []string
 	phoneFull   []bool
-	micro       bool // every coordinate is exactly an integer number of micro-degrees
+	micro       bool   // most coordinates are exactly an integer number of micro-degrees
+	exact       []bool // this station's are not: coords_exact holds them
 	lon, lat    []float64
 	lonE6       []int64
 	latE6       []int64
@@ -261,7 +270,8 @@ func (e *datasetEncoder) collect(stations []station.Station) {
 	e.lon, e.lat = make([]float64, n), make([]float64, n)
 	e.lonE6, e.latE6 = make([]int64, n), make([]int64, n)
 	e.shared = make([]int32, n)
-	e.micro = true
+	e.exact = make([]bool, n)
+	inexact := 0
 	districts := map[datasetDistrict]int{}
 	e.timeBase = math.MaxInt64
 	prevID := ""
@@ -287,8 +297,9 @@ func (e *datasetEncoder) collect(stations []station.Station) {
 		}
 		e.lon[i], e.lat[i] = p[0], p[1]
 		e.lonE6[i], e.latE6[i] = int64(math.Round(p[0]*1e6)), int64(math.Round(p[1]*1e6))
-		if float64(e.lonE6[i])/1e6 != p[0] || float64(e.latE6[i])/1e6 != p[1] {
-			e.micro = false
+		e.exact[i] = float64(e.lonE6[i])/1e6 != p[0] || float64(e.latE6[i])/1e6 != p[1]
+		if e.exact[i] {
+			inexact++
 		}
 		for _, t := range []time.Time{st.UpdatedAt, st.VerifiedAt} {
 			if !t.IsZero() {
@@ -298,6 +309,7 @@ func (e *datasetEncoder) collect(stations []station.Station) {
 		e.shared[i] = int32(sharedUTF16(prevID, st.ID))
 		prevID = st.ID
 	}
+	e.micro = inexact*2 <= n
 	e.phonePrefixes()
 	if e.timeBase == math.MaxInt64 {
 		e.timeBase = 0
