@@ -1,7 +1,13 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,12 +36,47 @@ type metaBody struct {
 	Map          *MapConfig          `json:"map"` // null: no tiles, a plain background
 }
 
-// GET /api/v1/meta: the vocabularies with their labels, and counts.
+// renderedMeta is the meta answer of one snapshot for one server (its configuration): the JSON,
+// its gzip form and a strong ETag of the JSON.
+type renderedMeta struct {
+	snap       *catalog.Snapshot
+	srv        *server
+	body, gzip []byte
+	etag       string
+}
+
+// lastMeta keeps the latest rendering: meta is rendered once per snapshot, not per request.
+var lastMeta atomic.Pointer[renderedMeta]
+
+// GET /api/v1/meta: the vocabularies with their labels, and counts. Revalidated cheaply: strong ETag,
+// no-cache, 304 on If-None-Match, gzip when accepted.
 func (s *server) meta(c echo.Context) error {
 	snap, err := s.snapshot()
 	if err != nil {
 		return err
 	}
+	r := lastMeta.Load()
+	if r == nil || r.snap != snap || r.srv != s {
+		if r, err = s.renderMeta(snap); err != nil {
+			return err
+		}
+		lastMeta.Store(r)
+	}
+	h := c.Response().Header()
+	h.Set("ETag", r.etag)
+	h.Set(echo.HeaderCacheControl, "no-cache")
+	h.Set(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if etagMatches(c.Request().Header.Get("If-None-Match"), r.etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		return writeJSONBody(c, r.gzip)
+	}
+	return writeJSONBody(c, r.body)
+}
+
+func (s *server) renderMeta(snap *catalog.Snapshot) (*renderedMeta, error) {
 	m := metaBody{Cities: snap.Cities, StationCount: len(snap.Stations), DataVersion: snap.Version}
 	m.Holidays.Holidays, m.Holidays.Years = snap.Calendar().Holidays()
 	if s.Map != nil && len(s.Map.Tiles) > 0 {
@@ -47,7 +88,17 @@ func (s *server) meta(c echo.Context) error {
 	for _, k := range station.Kinds() {
 		m.Kinds = append(m.Kinds, vocabEntry{k.String(), k.Label()})
 	}
-	return c.JSON(http.StatusOK, m)
+	body, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	body = append(body, '\n') // as c.JSON sends it
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	sum := sha256.Sum256(body)
+	return &renderedMeta{snap: snap, srv: s, body: body, gzip: gz.Bytes(), etag: `"` + hex.EncodeToString(sum[:8]) + `"`}, nil
 }
 
 // GET /readyz: ready once the database answers and a station index is loaded.

@@ -77,7 +77,7 @@ func TestAnswersMatchOpenAPI(t *testing.T) {
 	router := openAPIRouter(t, ts)
 	id := ts.stations[0].ID
 	for _, path := range []string{
-		"/healthz", "/readyz", "/api/v1/meta", "/api/v1/areas",
+		"/healthz", "/readyz", "/api/v1/meta", "/api/v1/areas", "/api/v1/dataset", "/api/v1/dataset?crs=gcj02",
 		"/api/v1/stations/nearby?lat=41.8&lon=123.4", "/api/v1/stations/nearby?lat=41.8&lon=123.4&open=now&crs=gcj02&limit=5",
 		"/api/v1/stations?bbox=123.3,41.7,123.5,41.9&limit=50", "/api/v1/stations/" + id, "/api/v1/stations/nope",
 		"/api/v1/search?q=" + url.QueryEscape("南湖") + "&lat=41.8&lon=123.4", "/api/v1/search?q=" + url.QueryEscape("南湖"),
