@@ -1,8 +1,10 @@
 // The service worker: the app shell is precached per version (the server stamps the version of the
-// whole file set below, so any change installs a new worker), navigations to the rider's app (/) are
-// answered from it so the app opens with no network, other pages (manage.html) come from the network
-// first and from the cache when offline, API calls go to the network (the app keeps its own copy of
-// the data in IndexedDB), and map tiles are cached as they are seen, within a cap.
+// whole file set below, so any change installs a new worker; the page then offers to reload),
+// navigations to the rider's app (/) are answered from it so the app opens with no network, the
+// map's base layer (/api/v1/areas) is answered from it and refreshed behind, other pages
+// (manage.html) come from the network first and from the cache when offline, other API calls go to
+// the network (the app keeps its own copy of the data in IndexedDB), and map tiles are cached as they
+// are seen, within a cap.
 const VERSION = '__YIZHAN_VERSION__';
 const SHELL = `shell-${VERSION}`;
 const TILES = 'tiles';
@@ -22,6 +24,12 @@ const shellFiles = [
   '/app/ui.js',
   '/app/nav.js',
   '/app/reports.js',
+  '/app/worker.js',
+  '/app/dataset.js',
+  '/app/openstate.js',
+  '/app/areas.js',
+  '/app/hours-words.js',
+  '/api/v1/areas',
   '/manage.html',
   '/manage.css',
   '/app/manage/main.js',
@@ -82,6 +90,16 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) {
     if (url.protocol === 'https:' || url.protocol === 'http:') event.respondWith(tile(req));
+    return;
+  }
+  // The base layer: from the cache at once (the map must never wait or be blank), refreshed behind.
+  if (url.pathname === '/api/v1/areas') {
+    event.respondWith(caches.open(SHELL).then(async (c) => {
+      const hit = await c.match(req);
+      const fresh = fetch(req).then((res) => { if (res.ok) c.put(req, res.clone()); return res; });
+      if (hit) { event.waitUntil(fresh.catch(() => {})); return hit; }
+      return fresh;
+    }));
     return;
   }
   if (url.pathname.startsWith('/api/') || url.pathname === '/healthz' || url.pathname === '/readyz') return;

@@ -1,144 +1,186 @@
-// The station data the app answers from: loaded from the device first, then revalidated against the
-// server with its ETag. Nearest search and text search run here over the whole set, so they work
-// offline anywhere in the province and order stations exactly as the server does.
+// Where the app's answers come from. The whole station set lives in a Web Worker (worker.js), which
+// loads it from the device, revalidates it against the server and answers nearest and text search
+// over it, offline anywhere in the province, in the server's exact order. Until the device holds the
+// set (a first visit), the same questions go to the server's own nearest and search endpoints, so
+// the first answer never waits for the whole dataset.
 
 import * as store from './store.js';
-import { unitVec, distanceM, bearingDeg, fold } from './geo.js';
-import { parse, Calendar } from './hours.js';
+import { parseCached, Calendar } from './hours.js';
+import { openState as stateOf } from './openstate.js';
 
-/** What the app knows: the vocabulary and the stations, and how fresh they are. */
+/** What the app knows, and how fresh it is. */
 export const state = {
   meta: null,        // /api/v1/meta
-  calendar: null,    // holiday calendar for PH
-  stations: [],      // see toStation
-  byId: new Map(),
-  etag: null,        // of the stored dataset
-  checkedAt: 0,      // when the server last confirmed the stored dataset (ms since epoch)
+  calendar: new Calendar({}),
+  device: false,     // the whole dataset is on the device and in the worker
+  count: 0,          // stations in it
+  checkedAt: 0,      // when the server last confirmed it (ms since epoch)
+  progress: null,    // 0..1 while it downloads, else null
   online: navigator.onLine,
 };
 
-const schedules = new Map(); // hours text → parsed schedule, or null when it does not parse
+let worker;
+const waiting = new Map();
+let seq = 0;
+let onProgress = () => {};
 
-function schedule(text) {
-  if (!text) return null;
-  if (!schedules.has(text)) {
-    let s = null;
-    try { s = parse(text); } catch { s = null; }
-    schedules.set(text, s);
+let broken = null; // why the worker cannot answer (it failed to load), or null
+
+function call(op, args = {}) {
+  if (broken) return Promise.reject(broken);
+  const id = ++seq;
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
+    worker.postMessage({ id, op, ...args });
+  });
+}
+
+function onError(e) {
+  broken = new Error(`data worker: ${e.message || 'failed to load'}`);
+  for (const w of waiting.values()) w.reject(broken);
+  waiting.clear();
+}
+
+function onMessage({ data }) {
+  if (data.progress !== undefined) {
+    state.progress = data.progress;
+    onProgress();
+    return;
   }
-  return schedules.get(text);
-}
-
-function toStation(f, amenityBit) {
-  const p = f.properties;
-  const [lon, lat] = f.geometry.coordinates;
-  let amen = 0;
-  for (const a of p.amenities || []) amen |= amenityBit.get(a) ?? 0;
-  return {
-    id: f.id, lon, lat, v: unitVec(lon, lat), amen, props: p,
-    schedule: schedule(p.opening_hours),
-    text: fold(p.name) + '\u0000' + fold(p.address),
-  };
-}
-
-function index(geojson) {
-  const bits = new Map((state.meta?.amenities || []).map((a, i) => [a.code, 2 ** i]));
-  state.stations = geojson.features.map((f) => toStation(f, bits));
-  state.stations.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  state.byId = new Map(state.stations.map((s) => [s.id, s]));
+  const w = waiting.get(data.id);
+  if (!w) return;
+  waiting.delete(data.id);
+  if (data.error !== undefined) w.reject(new Error(data.error));
+  else w.resolve(data.result);
 }
 
 function useMeta(meta) {
   state.meta = meta;
-  state.calendar = new Calendar(meta.holidays || { holidays: {}, years: [] });
-}
-
-/** Loads what the device has: true when there is a dataset to show. */
-export async function loadLocal() {
-  const [meta, data] = await Promise.all([store.get('meta'), store.get('dataset')]);
-  if (meta) useMeta(meta);
-  if (meta && data) {
-    state.etag = data.etag;
-    state.checkedAt = data.checkedAt;
-    index(data.geojson);
-    return true;
-  }
-  return false;
+  state.calendar = new Calendar(meta.holidays || {});
+  call('calendar', { holidays: meta.holidays || {} }).catch(() => {});
 }
 
 /**
- * Asks the server whether there is newer data (If-None-Match with the stored ETag) and stores what it
- * sends. Resolves to true when the stations changed; throws when the network or server is unreachable.
+ * Starts the worker and loads what the device has: the vocabulary and the dataset. Resolves to true
+ * when the device can answer by itself. progress() is called while a download runs.
  */
-export async function revalidate() {
-  const metaRes = await fetch('/api/v1/meta', { cache: 'no-store' });
-  if (!metaRes.ok) throw new Error(`meta: HTTP ${metaRes.status}`);
-  const meta = await metaRes.json();
-  const metaChanged = JSON.stringify(meta) !== JSON.stringify(state.meta);
-  if (metaChanged) {
+export async function start(progress) {
+  onProgress = progress || onProgress;
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = onMessage;
+  worker.onerror = onError;
+  const meta = await store.get('meta').catch(() => null);
+  if (meta) useMeta(meta);
+  const local = await call('init').catch(() => null);
+  if (local) {
+    state.device = true;
+    state.count = local.count;
+    state.checkedAt = local.checkedAt;
+  }
+  return state.device;
+}
+
+/** Fetches the vocabulary, labels, holidays and map settings (revalidated through the HTTP cache). */
+export async function loadMeta() {
+  const res = await fetch('/api/v1/meta');
+  if (!res.ok) throw new Error(`meta: HTTP ${res.status}`);
+  const meta = await res.json();
+  if (JSON.stringify(meta) !== JSON.stringify(state.meta)) {
     useMeta(meta);
-    await store.set('meta', meta);
+    await store.set('meta', meta).catch(() => {});
   }
-  const headers = {};
-  if (state.etag && state.stations.length && !metaChanged) headers['If-None-Match'] = state.etag;
-  const res = await fetch('/api/v1/stations.geojson', { headers, cache: 'no-store' });
-  const now = Date.now();
-  if (res.status === 304) {
-    state.checkedAt = now;
-    const data = await store.get('dataset');
-    if (data) await store.set('dataset', { ...data, checkedAt: now });
-    return false;
+  return meta;
+}
+
+/**
+ * Brings the device's dataset up to date with the server, in the worker. Resolves to true when the
+ * stations changed; rejects when the server cannot be reached.
+ */
+export async function sync() {
+  try {
+    const r = await call('sync');
+    state.device = true;
+    state.count = r.count;
+    state.checkedAt = r.checkedAt;
+    return r.changed;
+  } finally {
+    state.progress = null;
   }
-  if (!res.ok) throw new Error(`stations: HTTP ${res.status}`);
-  const geojson = await res.json();
-  const etag = res.headers.get('ETag');
-  await store.set('dataset', { etag, checkedAt: now, geojson });
-  state.etag = etag;
-  state.checkedAt = now;
-  index(geojson);
-  return true;
+}
+
+function serverFilters(filters, now) {
+  const q = new URLSearchParams();
+  if (filters.amenities.length) q.set('amenities', filters.amenities.join(','));
+  if (filters.openNow) q.set('open', now.toISOString());
+  q.set('at', now.toISOString());
+  return q;
+}
+
+async function getJSON(url) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.json();
+}
+
+const fromFeature = (f) => ({
+  st: { id: f.id, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1], props: f.properties },
+  distanceM: f.properties.distance_m,
+  bearingDeg: f.properties.bearing_deg,
+});
+
+/** The 20 stations nearest to pos that pass the filters: [{st, distanceM, bearingDeg}], nearest first. */
+export async function nearest(pos, filters, now = new Date()) {
+  if (state.device) return call('nearest', { lon: pos.lon, lat: pos.lat, k: 20, filters, at: now.getTime() });
+  const q = serverFilters(filters, now);
+  q.set('lat', pos.lat.toFixed(6));
+  q.set('lon', pos.lon.toFixed(6));
+  q.set('limit', '20');
+  q.set('radius', '300000');
+  const fc = await getJSON(`/api/v1/stations/nearby?${q}`);
+  return fc.features.map(fromFeature);
+}
+
+/** Stations whose name or address contains text, nearest to pos first (pos may be null). */
+export async function search(text, pos, filters, now = new Date()) {
+  if (state.device) {
+    return call('search', { text, lon: pos?.lon, lat: pos?.lat, filters, at: now.getTime() });
+  }
+  const q = serverFilters(filters, now);
+  q.set('q', text);
+  q.set('limit', '50');
+  if (pos) {
+    q.set('lat', pos.lat.toFixed(6));
+    q.set('lon', pos.lon.toFixed(6));
+  }
+  const fc = await getJSON(`/api/v1/search?${q}`);
+  return fc.features.map(fromFeature);
+}
+
+/** One station with every property, from the device or the server; null when it is unknown. */
+export async function station(id) {
+  if (state.device) {
+    const st = await call('get', { station: id });
+    if (st) return st;
+  }
+  try {
+    const f = await getJSON(`/api/v1/stations/${encodeURIComponent(id)}`);
+    return fromFeature(f).st;
+  } catch {
+    return null;
+  }
+}
+
+/** The points the map draws, [id, lon, lat, openState], for every station on the device. */
+export function points(filters, now = new Date()) {
+  return state.device ? call('points', { filters, at: now.getTime() }) : Promise.resolve(null);
 }
 
 /** The state of a station at date: open, closingSoon, closed or unknown, with the next change. */
 export function openState(st, date = new Date()) {
-  if (st.props.status !== 'open') return { state: 'closed', next: null };
-  if (!st.schedule) return { state: 'unknown', next: null };
-  const now = st.schedule.stateAt(date, state.calendar);
-  const next = st.schedule.nextChange(date, state.calendar, new Date(date.getTime() + 8 * 86400e3));
-  if (now.state === 'open' && next && next - date <= 30 * 60e3) return { state: 'closingSoon', next };
-  return { state: now.state, next };
+  return stateOf(st.props, parseCached(st.props.opening_hours), date, state.calendar);
 }
 
-/**
- * Filters: amenity codes every station must have, and whether it must be open at date. Returns a
- * predicate on stations.
- */
-export function matcher({ amenities = [], openNow = false, date = new Date() }) {
-  const bits = new Map((state.meta?.amenities || []).map((a, i) => [a.code, 2 ** i]));
-  let want = 0;
-  for (const a of amenities) want |= bits.get(a) ?? 0;
-  return (st) => (st.amen & want) === want &&
-    (!openNow || (st.props.status === 'open' && st.schedule !== null && st.schedule.stateAt(date, state.calendar).state === 'open'));
-}
-
-/**
- * The k stations nearest to [lon, lat] that pass keep, nearest first, ties by id: the order of
- * /api/v1/stations/nearby. Each result carries distance_m and bearing_deg.
- */
-export function nearest(lon, lat, k, keep = () => true) {
-  const q = unitVec(lon, lat);
-  const found = [];
-  for (const st of state.stations) {
-    if (!keep(st)) continue;
-    found.push({ st, d: distanceM(q, st.v) });
-  }
-  found.sort((a, b) => a.d - b.d || (a.st.id < b.st.id ? -1 : a.st.id > b.st.id ? 1 : 0));
-  return found.slice(0, k).map(({ st, d }) => ({ st, distanceM: d, bearingDeg: bearingDeg(lon, lat, st.v) }));
-}
-
-/** Stations whose name or address contains text (folded as the server folds it), that pass keep. */
-export function search(text, keep = () => true) {
-  const q = fold(text);
-  if (!q) return [];
-  return state.stations.filter((st) => keep(st) && st.text.includes(q));
+/** The schedule of a station's opening hours, or null when they are unknown or do not parse. */
+export function schedule(st) {
+  return parseCached(st.props.opening_hours);
 }

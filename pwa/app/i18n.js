@@ -23,7 +23,12 @@ const table = {
   daysAgo: ['{0}天前', '{0} days ago'],
   noData: ['还没有驿站数据：请连接网络后打开一次。', 'No station data yet: open once with a network connection.'],
   locating: ['正在定位…', 'Finding your position…'],
-  locationDenied: ['无法获取位置，按沈阳市中心显示。', 'No position; showing central Shenyang.'],
+  locationDenied: ['没有定位权限，无法知道你在哪里。请选择城市，或在浏览器里允许定位后重试。', 'No permission to use your position. Pick a city, or allow location in the browser and try again.'],
+  locationUnavailable: ['暂时无法定位。请选择城市，或稍后重试。', 'Your position is not available right now. Pick a city, or try again.'],
+  retryLocation: ['重新定位', 'Try again'],
+  otherCity: ['换城市', 'Other city'],
+  pickCity: ['选择城市', 'Pick a city'],
+  showingCity: ['显示{0}市区附近的驿站（不是你的位置）。', 'Stations near central {0} (not your position).'],
   accuracy: ['定位精度约{0}米', 'Accuracy about {0} m'],
   stateOpen: ['营业中', 'Open'],
   stateClosingSoon: ['即将关门', 'Closing soon'],
@@ -85,7 +90,16 @@ const table = {
   list: ['驿站列表', 'Station list'],
   clusterCount: ['{0}个驿站', '{0} stations'],
   kindFilter: ['类型', 'Kind'],
-  weekdays: ['一二三四五六日', 'MoTuWeThFrSaSu'],
+  weekdays: ['一二三四五六日', 'MonTueWedThuFriSatSun'],
+  manageLink: ['驿站工作人员入口（管理）', 'For station staff: manage'],
+  updateReady: ['新版本已就绪，点此刷新', 'A new version is ready: tap to reload'],
+  loadFailed: ['暂时连不上服务器，请稍后重试。', 'Cannot reach the server right now. Try again soon.'],
+  offlineProgress: ['离线数据 {0}%', 'Offline data {0}%'],
+  offlineNotYet: ['离线数据尚未下载', 'Offline data not downloaded yet'],
+  legend: ['图例', 'Legend'],
+  unsure: ['（待确认）', ' (to be confirmed)'],
+  spanNextDay: ['次日{0}', '{0} (next day)'],
+  navAmapRide: ['高德骑行导航', 'Amap (ride)'],
 
   // The operator and admin area (manage.html).
   manageTitle: ['站点管理', 'Station management'],
@@ -351,7 +365,7 @@ export function label(l) {
 
 /** The short weekday name, Monday = 0. */
 export function weekdayName(i) {
-  return lang === 'en' ? table.weekdays[1].slice(2 * i, 2 * i + 2) : '周' + table.weekdays[0][i];
+  return lang === 'en' ? table.weekdays[1].slice(3 * i, 3 * i + 3) : '周' + table.weekdays[0][i];
 }
 
 /** The text for key in the given language ("en", else zh-CN), with {0}, {1} … replaced by args. */

@@ -1,179 +1,287 @@
-// Start-up and wiring: settings, the service worker, data from the device then the server, the
-// rider's position, and keeping the list, the map and the status line in step.
+// Start-up and wiring. The first answer comes first: the list of nearest stations, from the device
+// when it holds the dataset, else from the server's nearest endpoint as soon as a position is known.
+// Only then do the map (MapLibre is large) and the background sync of the whole dataset start.
 
 import { t, setLang, getLang } from './i18n.js';
 import * as data from './data.js';
 import * as store from './store.js';
 import * as reports from './reports.js';
-import { $, el, renderChips, renderList, openSheet, renderStatus, formatDistance } from './ui.js';
-import { createMap, showStations, showMe, showSelected, resize } from './map.js';
+import * as areas from './areas.js';
+import { $, renderChips, renderList, openSheet, renderStatus, renderWhere, renderLegend, formatDistance } from './ui.js';
 import { compassKey, unitVec, distanceM, bearingDeg } from './geo.js';
 
-const shenyang = { lon: 123.4315, lat: 41.8057, accuracy: 0, fallback: true };
 const app = {
   filters: { amenities: [], openNow: false },
   query: '',
-  position: null,     // {lon, lat, accuracy, fallback}
-  follow: true,       // keep the map on the rider until they move it
-  mapReady: null,
+  position: null,       // {lon, lat, accuracy, source: 'gps' | 'city', name}
+  location: 'locating', // locating | ok | denied | unavailable
+  picking: false,       // the city picker is open
+  follow: true,         // keep the map on the rider until they move it
+  map: null,            // map.js, once loaded and drawn
+  mapStarted: false,
   pending: 0,
+  asked: 0,             // the latest list query; older answers are dropped
+  offline: false,       // the dataset download failed: say so
+  watch: undefined,
+  deviceLoaded: null,   // resolves once the worker has read what the device holds
 };
+
+function isDark() {
+  const night = localStorage.getItem('yizhan.night');
+  const hour = (new Date().getUTCHours() + 8) % 24;
+  return night === '1' || (night === null && (hour >= 18 || hour < 6));
+}
 
 function applySettings() {
   const root = document.documentElement;
   root.lang = getLang();
   root.classList.toggle('large', localStorage.getItem('yizhan.large') === '1');
-  const night = localStorage.getItem('yizhan.night');
-  const hour = (new Date().getUTCHours() + 8) % 24;
-  const dark = night === '1' || (night === null && (matchMedia('(prefers-color-scheme: dark)').matches || hour >= 18 || hour < 6));
-  root.classList.toggle('dark', dark);
+  root.classList.toggle('dark', isDark());
+  $('#menu-button').textContent = '☰ ' + t('settings');
   $('#lang').textContent = t('language');
   $('#large').textContent = t('largeText');
   $('#night').textContent = t('darkTheme');
   $('#large').setAttribute('aria-pressed', String(root.classList.contains('large')));
-  $('#night').setAttribute('aria-pressed', String(dark));
+  $('#night').setAttribute('aria-pressed', String(root.classList.contains('dark')));
   $('#search').placeholder = t('searchPlaceholder');
   $('#search').setAttribute('aria-label', t('searchLabel'));
+  $('#chips').setAttribute('aria-label', t('filters'));
   $('#locate').setAttribute('aria-label', t('myLocation'));
   $('#locate').title = t('myLocation');
   $('#map').setAttribute('aria-label', t('map'));
+  $('#manage-link').textContent = t('manageLink');
+  $('#update-button').textContent = t('updateReady');
   document.title = `${t('appName')} Yizhan`;
+  renderLegend($('#legend'));
+  app.map?.setTheme(root.classList.contains('dark'));
 }
 
-function results(now) {
-  const keep = data.matcher({ ...app.filters, date: now });
-  const pos = app.position || shenyang;
-  if (app.query) {
-    const q = unitVec(pos.lon, pos.lat);
-    return data.search(app.query, keep)
-      .map((st) => ({ st, distanceM: distanceM(q, st.v), bearingDeg: bearingDeg(pos.lon, pos.lat, st.v) }))
-      .sort((a, b) => a.distanceM - b.distanceM || (a.st.id < b.st.id ? -1 : 1))
-      .slice(0, 50);
-  }
-  return data.nearest(pos.lon, pos.lat, 20, keep);
+/** Redraws what does not need an answer: chips, status, the position line. */
+function renderChrome() {
+  renderChips($('#chips'), app.filters, () => { update(); updateMap(); });
+  renderStatus($('#status'), {
+    online: data.state.online, checkedAt: data.state.checkedAt, pendingReports: app.pending,
+    progress: data.state.progress, failed: app.offline && !data.state.device,
+  });
+  renderWhere($('#where'), {
+    location: app.location, position: app.position, picking: app.picking, cities: app.cities,
+    onRetry: locate, onPick: pickCity, onTogglePicker: () => { app.picking = !app.picking; renderChrome(); },
+  });
+  $('#locate').hidden = app.position?.source !== 'gps';
 }
 
-/** Redraws everything that depends on data, filters, position or the clock. */
-function render() {
+/** Asks for the list (nearest or search) and shows it; stale answers are dropped. */
+async function update() {
+  renderChrome();
   const now = new Date();
-  $('#list-title').textContent = app.query ? t('searchResults') : t('nearest');
-  if (!data.state.stations.length) {
-    $('#nearest').replaceChildren(el('li', { class: 'empty' }, data.state.meta ? t('noData') : t('loading')));
-  } else {
-    renderList($('#nearest'), results(now), select, now);
+  const asked = ++app.asked;
+  await app.deviceLoaded;
+  const pos = app.position, query = app.query;
+  let results;
+  try {
+    if (query) results = await data.search(query, pos, app.filters, now);
+    else if (pos) results = await data.nearest(pos, app.filters, now);
+    else results = null;
+  } catch {
+    results = undefined; // the server could not be reached and the device has no data yet
   }
-  renderChips($('#chips'), app.filters, () => render());
-  renderStatus($('#status'), { online: data.state.online, checkedAt: data.state.checkedAt, pendingReports: app.pending });
-  if (app.position?.fallback) $('#where').textContent = t('locationDenied');
-  else if (app.position) $('#where').textContent = t('accuracy', Math.round(app.position.accuracy));
-  else $('#where').textContent = t('locating');
-  if (app.mapReady) {
-    const keep = data.matcher({ ...app.filters, date: now });
-    showStations(data.state.stations.filter(keep).map((st) => ({ st, open: data.openState(st, now).state })));
+  if (asked !== app.asked) return;
+  $('#list-title').textContent = query ? t('searchResults') : t('nearest');
+  const list = $('#nearest');
+  if (results === null) list.replaceChildren();
+  else if (results === undefined) renderList(list, [], select, now, data.state.online ? t('loadFailed') : t('noData'));
+  else {
+    renderList(list, results, select, now);
+    if (query && app.map) app.map.fitTo(results.map((r) => r.st));
+    if (!data.state.device && app.map) app.map.showStations(results.map((r) => [r.st.id, r.st.lon, r.st.lat, data.openState(r.st, now).state]));
   }
+  if (results !== null) firstAnswer();
+}
+
+let answered = false;
+
+/** The first answer is on screen (or there can be none until the rider picks a city): start the rest. */
+function firstAnswer() {
+  if (answered) return;
+  answered = true;
+  document.body.dataset.ready = 'true'; // for tests and for anyone watching
+  // Let the browser paint the list before the heavy work starts.
+  requestAnimationFrame(() => setTimeout(background, 0));
+}
+
+async function background() {
+  startMap();
+  syncData();
+  if ('serviceWorker' in navigator) {
+    const hadController = Boolean(navigator.serviceWorker.controller);
+    navigator.serviceWorker.addEventListener('controllerchange', () => { if (hadController) $('#update').hidden = false; });
+    navigator.serviceWorker.register('/sw.js').catch(() => {});
+  }
+  flushReports();
+}
+
+async function syncData() {
+  try {
+    const changed = await data.sync();
+    data.state.online = true;
+    app.offline = false;
+    document.body.dataset.offline = 'ready';
+    if (changed) { update(); updateMap(); }
+  } catch {
+    app.offline = true;
+    if (data.state.device) document.body.dataset.offline = 'ready';
+  }
+  renderChrome();
+}
+
+async function startMap() {
+  if (app.mapStarted) return;
+  app.mapStarted = true;
+  try {
+    const map = await import('./map.js');
+    const pos = app.position;
+    await map.createMap($('#map'), data.state.meta?.map, {
+      dark: document.documentElement.classList.contains('dark'),
+      select,
+      center: pos ? [pos.lon, pos.lat] : null,
+      areas: areas.load(),
+    });
+    app.map = map;
+    if (pos?.source === 'gps') map.showMe(pos.lon, pos.lat, pos.accuracy, app.follow);
+    updateMap();
+    update();
+  } catch {
+    // No WebGL or no map: the list still works.
+  }
+}
+
+let mapAsked = 0;
+
+/** Draws every station that passes the filters (once the device holds them all). */
+async function updateMap() {
+  if (!app.map || !data.state.device) return;
+  const asked = ++mapAsked;
+  const points = await data.points(app.filters, new Date());
+  if (asked === mapAsked && points) app.map.showStations(points);
 }
 
 function select(id) {
-  const st = data.state.byId.get(id);
-  if (!st) return;
-  const pos = app.position || shenyang;
-  const d = distanceM(unitVec(pos.lon, pos.lat), st.v);
-  const where = t('towards', t(compassKey(bearingDeg(pos.lon, pos.lat, st.v))), formatDistance(d));
-  app.follow = false;
-  if (app.mapReady) showSelected(st);
-  openSheet($('#sheet'), st, {
-    distance: where,
-    onReport: async (report) => {
-      try {
-        const how = await reports.submit(report);
-        app.pending = await reports.pending();
-        render();
-        return how === 'sent' ? t('reportSent') : t('reportQueued');
-      } catch (e) {
-        return t('reportFailed', e.message);
-      }
-    },
+  data.station(id).then((st) => {
+    if (!st) return;
+    const pos = app.position;
+    let where = '';
+    if (pos) {
+      const d = distanceM(unitVec(pos.lon, pos.lat), unitVec(st.lon, st.lat));
+      where = t('towards', t(compassKey(bearingDeg(pos.lon, pos.lat, unitVec(st.lon, st.lat)))), formatDistance(d));
+    }
+    app.follow = false;
+    app.map?.showSelected(st);
+    openSheet($('#sheet'), st, {
+      distance: where,
+      onReport: async (report) => {
+        try {
+          const how = await reports.submit(report);
+          app.pending = await reports.pending();
+          renderChrome();
+          return how === 'sent' ? t('reportSent') : t('reportQueued');
+        } catch (e) {
+          return t('reportFailed', e.message);
+        }
+      },
+    });
   });
 }
 
-async function refresh() {
-  try {
-    const changed = await data.revalidate();
-    data.state.online = true;
-    if (changed && !app.mapReady) startMap();
-  } catch {
-    data.state.online = false;
-  }
-  render();
+function onPosition(p) {
+  app.position = { lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy, source: 'gps' };
+  app.location = 'ok';
+  app.picking = false;
+  store.set('position', app.position).catch(() => {});
+  app.map?.showMe(app.position.lon, app.position.lat, app.position.accuracy, app.follow);
+  update();
 }
 
-function startMap() {
-  if (app.mapReady || !data.state.meta) return;
-  app.mapReady = createMap($('#map'), data.state.meta.map, {
-    dark: document.documentElement.classList.contains('dark'),
-    select,
-    center: app.position ? [app.position.lon, app.position.lat] : [shenyang.lon, shenyang.lat],
-  }).then(() => {
-    render();
-    if (app.position) showMe(app.position.lon, app.position.lat, app.position.accuracy, app.follow);
-  });
-  app.mapReady.catch(() => { app.mapReady = null; }); // no WebGL: the list still works
+async function onPositionError(err) {
+  if (app.position?.source === 'gps') return; // a lost fix keeps the last one
+  app.location = err?.code === 1 ? 'denied' : 'unavailable';
+  app.map?.showMe(null);
+  if (!app.position) await offerCities();
+  update();
+  firstAnswer(); // there is no list without a position: the picker is the answer
+}
+
+/** Opens the city picker (for a rider without a position). */
+async function offerCities() {
+  app.cities ??= await areas.cities().catch(() => undefined);
+  app.picking = true;
+  renderChrome();
 }
 
 function locate() {
   if (!('geolocation' in navigator)) {
-    app.position = app.position || shenyang;
-    render();
+    onPositionError(null);
     return;
   }
-  navigator.geolocation.watchPosition((p) => {
-    app.position = { lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy, fallback: false };
-    store.set('position', app.position);
-    if (app.mapReady) showMe(app.position.lon, app.position.lat, app.position.accuracy, app.follow);
-    render();
-  }, () => {
-    if (!app.position) app.position = shenyang;
-    render();
-  }, { enableHighAccuracy: true, maximumAge: 30e3, timeout: 20e3 });
+  if (app.watch !== undefined) navigator.geolocation.clearWatch(app.watch);
+  if (app.position?.source !== 'gps') app.location = 'locating';
+  renderChrome();
+  app.watch = navigator.geolocation.watchPosition(onPosition, onPositionError,
+    { enableHighAccuracy: true, maximumAge: 60e3, timeout: 15e3 });
+  // A fix can take long indoors: offer the cities meanwhile, without giving up on the fix.
+  setTimeout(() => { if (!app.position) { offerCities(); firstAnswer(); } }, 6e3);
+}
+
+function pickCity(city) {
+  app.position = { lon: city.label[0], lat: city.label[1], accuracy: 0, source: 'city', name: city.name };
+  app.picking = false;
+  app.follow = true;
+  app.map?.moveTo(city.label[0], city.label[1], 11);
+  update();
 }
 
 async function flushReports() {
   app.pending = await reports.flush();
-  render();
+  renderChrome();
+}
+
+function toggleMenu(open = $('#menu').hidden) {
+  $('#menu').hidden = !open;
+  $('#menu-button').setAttribute('aria-expanded', String(open));
 }
 
 async function start() {
   applySettings();
-  $('#lang').addEventListener('click', () => { setLang(getLang() === 'en' ? 'zh-CN' : 'en'); applySettings(); render(); });
+  $('#menu-button').addEventListener('click', () => toggleMenu());
+  $('#lang').addEventListener('click', () => { setLang(getLang() === 'en' ? 'zh-CN' : 'en'); applySettings(); update(); });
   $('#large').addEventListener('click', () => {
     localStorage.setItem('yizhan.large', document.documentElement.classList.contains('large') ? '0' : '1');
-    applySettings(); resize();
+    applySettings(); app.map?.resize();
   });
   $('#night').addEventListener('click', () => {
     localStorage.setItem('yizhan.night', document.documentElement.classList.contains('dark') ? '0' : '1');
     applySettings();
   });
-  $('#search').addEventListener('input', (e) => { app.query = e.target.value.trim(); render(); });
+  $('#update-button').addEventListener('click', () => location.reload());
+  let typing;
+  $('#search').addEventListener('input', (e) => {
+    clearTimeout(typing);
+    typing = setTimeout(() => { app.query = e.target.value.trim(); update(); }, data.state.device ? 0 : 250);
+  });
   $('#locate').addEventListener('click', () => {
     app.follow = true;
-    if (app.position && app.mapReady) showMe(app.position.lon, app.position.lat, app.position.accuracy, true);
+    const pos = app.position;
+    if (pos?.source === 'gps') app.map?.showMe(pos.lon, pos.lat, pos.accuracy, true);
   });
-  $('#sheet').addEventListener('close', () => { if (app.mapReady) showSelected(null); });
-  addEventListener('online', () => { data.state.online = true; refresh(); flushReports(); });
-  addEventListener('offline', () => { data.state.online = false; render(); });
-  setInterval(render, 60e3); // open states change with the clock
+  $('#sheet').addEventListener('close', () => app.map?.showSelected(null));
+  addEventListener('online', () => { data.state.online = true; syncData(); flushReports(); data.loadMeta().then(renderChrome, () => {}); });
+  addEventListener('offline', () => { data.state.online = false; renderChrome(); });
+  setInterval(() => { update(); updateMap(); }, 60e3); // open states change with the clock
 
-  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
-  const last = await store.get('position').catch(() => null);
-  if (last) app.position = { ...last, fallback: false };
-  const local = await data.loadLocal().catch(() => false);
-  if (local) startMap();
-  render();
+  renderChrome();
+  app.deviceLoaded = data.start(renderChrome).catch(() => false);
+  const meta = data.loadMeta().then(() => { data.state.online = true; }, () => { data.state.online = false; });
   locate();
-  await refresh();
-  startMap();
-  flushReports();
-  document.body.dataset.ready = 'true'; // for tests and for anyone watching: the first answer is on screen
+  meta.then(() => { applySettings(); update(); });
 }
 
 start();

@@ -1,6 +1,6 @@
-// The device's own copy of what the app needs offline, in IndexedDB: the station dataset with its
-// ETag, the vocabulary and settings from /api/v1/meta, the last position, and problem reports made
-// offline, waiting to be sent.
+// The device's own copy of what the app needs offline, in IndexedDB: the station dataset (written by
+// the data worker) and the small record of its ETag and age, the vocabulary and settings from
+// /api/v1/meta, the last position, and problem reports made offline, waiting to be sent.
 
 const dbName = 'yizhan';
 let dbPromise;
@@ -35,6 +35,9 @@ export function get(key) { return run('kv', 'readonly', (s) => s.get(key)); }
 
 /** Stores value under key (durably: resolves once the transaction has committed). */
 export function set(key, value) { return run('kv', 'readwrite', (s) => s.put(value, key)); }
+
+/** Removes key. */
+export function del(key) { return run('kv', 'readwrite', (s) => s.delete(key)); }
 
 /** Adds an item to the outbox of things to send when online. */
 export function enqueue(item) { return run('outbox', 'readwrite', (s) => s.add(item)); }

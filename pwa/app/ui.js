@@ -2,7 +2,8 @@
 // Every text from the data is set with textContent: station data is never HTML.
 
 import { t, label, getLang, weekdayName } from './i18n.js';
-import { state, openState } from './data.js';
+import { state, openState, schedule } from './data.js';
+import { describeHours } from './hours-words.js';
 import { compassKey } from './geo.js';
 import { navigationLinks } from './nav.js';
 import { reasons } from './reports.js';
@@ -35,14 +36,15 @@ const icons = {
 /** The amenities riders ask for most, as filter chips, then "open now". */
 export const chipAmenities = ['hot_water', 'drinking_water', 'phone_charging', 'ebike_charging', 'heating', 'toilet', 'seating', 'microwave'];
 
+// Vocabulary labels come from /api/v1/meta; until it arrives, nothing (never a raw code).
 function amenityLabel(code) {
   const a = state.meta?.amenities?.find((x) => x.code === code);
-  return a ? label(a.label) : code;
+  return a ? label(a.label) : '';
 }
 
 function kindLabel(code) {
   const k = state.meta?.kinds?.find((x) => x.code === code);
-  return k ? label(k.label) : code;
+  return k ? label(k.label) : '';
 }
 
 export function formatDistance(m) {
@@ -79,6 +81,7 @@ export function renderChips(container, filters, onChange) {
     onclick: () => { toggle(); onChange(filters); },
   }, icon ? el('span', { 'aria-hidden': 'true' }, icon + ' ') : null, text);
   container.append(chip(filters.openNow, t('openNow'), () => { filters.openNow = !filters.openNow; }, '🕘'));
+  if (!state.meta) return;
   for (const code of chipAmenities) {
     const on = filters.amenities.includes(code);
     container.append(chip(on, amenityLabel(code), () => {
@@ -93,20 +96,25 @@ function amenityIcons(st, max = 6) {
   return el('span', { class: 'amenities' }, shown.map((c) => el('span', { title: amenityLabel(c), 'aria-label': amenityLabel(c), role: 'img' }, icons[c])));
 }
 
-/** Renders the list of results ([{st, distanceM, bearingDeg}]); select(id) opens a station. */
-export function renderList(container, results, select, now = new Date()) {
+/**
+ * Renders the list of results ([{st, distanceM, bearingDeg}]); select(id) opens a station. empty is
+ * what to say when there is nothing to show.
+ */
+export function renderList(container, results, select, now = new Date(), empty = t('noResults')) {
   container.replaceChildren();
   if (!results.length) {
-    container.append(el('li', { class: 'empty' }, t('noResults')));
+    container.append(el('li', { class: 'empty' }, empty));
     return;
   }
   for (const r of results) {
+    const p = r.st.props;
     const ow = openWords(r.st, now);
     const where = r.distanceM === undefined ? '' : t('towards', t(compassKey(r.bearingDeg)), formatDistance(r.distanceM));
+    const place = [kindLabel(p.kind), p.district].filter(Boolean).join(' · ');
     container.append(el('li', { 'data-id': r.st.id },
       el('button', { type: 'button', class: 'station', onclick: () => select(r.st.id) },
-        el('span', { class: 'name' }, r.st.props.name),
-        el('span', { class: 'line' }, el('span', { class: 'kind' }, kindLabel(r.st.props.kind)), where ? el('span', { class: 'where' }, where) : null),
+        el('span', { class: 'name' }, p.name),
+        el('span', { class: 'line' }, where ? el('strong', { class: 'where' }, where) : null, place ? el('span', { class: 'kind' }, place) : null),
         el('span', { class: 'line' }, el('span', { class: `badge ${ow.state}` }, ow.text), amenityIcons(r.st)))));
   }
 }
@@ -116,25 +124,41 @@ function daysAgo(iso, now) {
   return days <= 0 ? t('justNow') : t('daysAgo', days);
 }
 
+/** "8:00" as the hours-in-words read it: no leading zero on the hour. */
+function clockShort(d) {
+  const c = clock(d);
+  return c.startsWith('0') ? c.slice(1) : c;
+}
+
+/**
+ * The seven days from today, one row each, with the spans that start that day; a span that runs past
+ * midnight is one span ("18:00–次日2:00") on the day it starts, not two.
+ */
 function weekTable(st, now) {
   const rows = [];
-  const start = new Date((dayOf(now) * 86400e3) - 8 * 3600e3); // today's midnight in Asia/Shanghai
+  const sched = schedule(st);
+  const start = (dayOf(now) * 86400e3) - 8 * 3600e3; // today's midnight in Asia/Shanghai, ms
+  const all = sched && st.props.status === 'open' ? sched.intervals(start - 86400e3, start + 9 * 86400e3, state.calendar) : [];
   for (let i = 0; i < 7; i++) {
-    const from = new Date(start.getTime() + i * 86400e3);
-    const to = new Date(from.getTime() + 86400e3);
-    const day = dayOf(from);
+    const from = start + i * 86400e3;
+    const to = from + 86400e3;
+    const day = dayOf(new Date(from));
     const name = i === 0 ? t('today') : weekdayName((day + 3) % 7);
     let text;
-    if (!st.schedule) text = t('unknownAllDay');
+    if (!sched) text = t('unknownAllDay');
     else {
-      const ivs = st.schedule.intervals(from, to, state.calendar);
-      text = ivs.length === 0 ? t('closedAllDay') : ivs.map((iv) => {
-        if (iv.to - iv.from >= 86400e3 - 60e3) return t('allDay');
-        const end = clock(iv.to) === '00:00' ? '24:00' : clock(iv.to);
-        return `${clock(iv.from)}–${end}${iv.unknown ? ' ?' : ''}`;
-      }).join(', ');
+      const spans = [];
+      for (const iv of all) {
+        const a = iv.from.getTime(), b = iv.to.getTime();
+        if (b <= from || a >= to) continue;
+        if (a <= from && b >= to) { spans.push(t('allDay') + (iv.unknown ? t('unsure') : '')); continue; }
+        if (a < from && i > 0) continue; // shown on the day it began
+        const end = b > to + 86400e3 ? '' : b > to ? t('spanNextDay', clock(iv.to)) : (clock(iv.to) === '00:00' ? '24:00' : clockShort(iv.to));
+        spans.push(`${a < from ? '0:00' : clockShort(iv.from)}–${end}${iv.unknown ? t('unsure') : ''}`);
+      }
+      text = spans.length ? spans.join(t('listSeparator')) : t('closedAllDay');
     }
-    const z = new Date(from.getTime() + 8 * 3600e3);
+    const z = new Date(from + 8 * 3600e3);
     const holiday = state.calendar?.holiday(z.getUTCFullYear(), z.getUTCMonth() + 1, z.getUTCDate());
     rows.push(el('tr', { class: i === 0 ? 'today' : null }, el('th', { scope: 'row' }, name), el('td', {}, text, holiday ? ` (${holiday})` : '')));
   }
@@ -142,8 +166,8 @@ function weekTable(st, now) {
 }
 
 /**
- * Fills the station sheet (a <dialog>) for st and opens it. onReport(report) sends a report and
- * resolves to the words to show.
+ * Fills the station sheet (a <dialog>) for st and opens it at its top. onReport(report) sends a
+ * report and resolves to the words to show.
  */
 export function openSheet(dialog, st, { distance, onReport, now = new Date() }) {
   const p = st.props;
@@ -152,7 +176,8 @@ export function openSheet(dialog, st, { distance, onReport, now = new Date() }) 
   body.push(el('header', {},
     el('h2', { id: 'sheet-title' }, p.name),
     el('button', { type: 'button', class: 'close', 'aria-label': t('close'), onclick: () => dialog.close() }, '✕')));
-  body.push(el('p', { class: 'line' }, el('span', { class: 'kind' }, kindLabel(p.kind)), distance ? el('span', { class: 'where' }, distance) : null));
+  const place = [kindLabel(p.kind), p.district].filter(Boolean).join(' · ');
+  body.push(el('p', { class: 'line' }, distance ? el('strong', { class: 'where' }, distance) : null, place ? el('span', { class: 'kind' }, place) : null));
   body.push(el('p', {}, el('span', { class: `badge ${ow.state}` }, ow.text)));
   if (p.status_note) body.push(el('p', { class: 'note' }, p.status_note));
 
@@ -160,11 +185,13 @@ export function openSheet(dialog, st, { distance, onReport, now = new Date() }) 
     el('div', { class: 'nav' }, navigationLinks(st).map((l, i) => el('a', { class: i === 0 ? 'primary' : null, href: l.href, rel: 'noopener', target: '_blank', 'data-nav': l.key }, t(l.key))))));
 
   body.push(el('section', { 'aria-labelledby': 'hours-h' }, el('h3', { id: 'hours-h' }, t('hours')),
-    el('p', { class: 'hours-text' }, p.opening_hours || '—', !st.schedule && p.opening_hours ? ` ${t('hoursAsText')}` : ''),
+    el('p', { class: 'hours-text' }, describeHours(p.opening_hours, getLang(), state.calendar)),
     weekTable(st, now)));
 
-  body.push(el('section', { 'aria-labelledby': 'am-h' }, el('h3', { id: 'am-h' }, t('amenities')),
-    el('ul', { class: 'amenity-list' }, (p.amenities || []).map((c) => el('li', {}, el('span', { 'aria-hidden': 'true' }, (icons[c] || '•') + ' '), amenityLabel(c))))));
+  if (state.meta) {
+    body.push(el('section', { 'aria-labelledby': 'am-h' }, el('h3', { id: 'am-h' }, t('amenities')),
+      el('ul', { class: 'amenity-list' }, (p.amenities || []).map((c) => el('li', {}, el('span', { 'aria-hidden': 'true' }, (icons[c] || '•') + ' '), amenityLabel(c))))));
+  }
 
   const facts = [];
   if (p.address) facts.push([t('address'), p.address]);
@@ -173,38 +200,86 @@ export function openSheet(dialog, st, { distance, onReport, now = new Date() }) 
   facts.push(['', p.verified_at ? t('confirmed', daysAgo(p.verified_at, now)) : t('neverConfirmed')]);
   body.push(el('dl', { class: 'facts' }, facts.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])));
 
-  const status = el('p', { role: 'status', class: 'report-status' });
-  const form = el('form', { class: 'report', method: 'dialog' },
+  // The report: a real button opens the form; once sent, the form closes and the sheet says so.
+  const said = el('p', { role: 'status', class: 'report-status' });
+  const send = el('button', { type: 'submit', class: 'primary' }, t('reportSend'));
+  const form = el('form', { class: 'report', method: 'dialog', hidden: true },
     el('fieldset', {}, el('legend', {}, t('reportTitle')),
       reasons.map(([code, key], i) => el('label', { class: 'reason' }, el('input', { type: 'radio', name: 'reason', value: code, required: i === 0 }), ' ', t(key)))),
     el('label', {}, t('reportNote'), el('textarea', { name: 'note', maxlength: '500', rows: '2' })),
-    el('button', { type: 'submit', class: 'primary' }, t('reportSend')), status);
+    send);
+  const opener = el('button', { type: 'button', class: 'report-open', 'aria-expanded': 'false' }, '⚠ ' + t('report'));
+  opener.addEventListener('click', () => {
+    form.hidden = !form.hidden;
+    opener.setAttribute('aria-expanded', String(!form.hidden));
+    said.textContent = '';
+    if (!form.hidden) form.querySelector('input')?.focus();
+  });
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const data = new FormData(form);
+    const fd = new FormData(form);
     // One line: the server refuses control characters, and a note needs no layout.
-    const note = String(data.get('note') || '').replace(/\s+/g, ' ').trim();
-    status.textContent = await onReport({ station_id: st.id, reason: data.get('reason'), note });
+    const note = String(fd.get('note') || '').replace(/\s+/g, ' ').trim();
+    send.disabled = true;
+    const words = await onReport({ station_id: st.id, reason: fd.get('reason'), note });
+    send.disabled = false;
+    form.reset();
+    form.hidden = true;
+    opener.setAttribute('aria-expanded', 'false');
+    said.textContent = words;
   });
-  body.push(el('details', { class: 'report-box' }, el('summary', {}, t('report')), form));
+  body.push(el('section', { class: 'report-box' }, opener, form, said));
 
   dialog.replaceChildren(...body);
   dialog.setAttribute('aria-labelledby', 'sheet-title');
   dialog.lang = getLang();
   if (!dialog.open) dialog.showModal();
+  dialog.scrollTop = 0;
 }
 
-/** Shows the connection and data-age line. */
-export function renderStatus(node, { online, checkedAt, pendingReports, now = Date.now() }) {
+/** Shows the connection, data-age and download line. */
+export function renderStatus(node, { online, checkedAt, pendingReports, progress, failed, now = Date.now() }) {
   const parts = [online ? t('online') : t('offline')];
-  if (checkedAt) {
+  if (progress !== null && progress !== undefined) parts.push(t('offlineProgress', Math.round(progress * 100)));
+  else if (checkedAt) {
     const mins = Math.floor((now - checkedAt) / 60e3);
     const age = mins < 1 ? t('justNow') : mins < 60 ? t('minutesAgo', mins) : mins < 48 * 60 ? t('hoursAgo', Math.floor(mins / 60)) : t('daysAgo', Math.floor(mins / 1440));
     parts.push(t('dataAge', age));
-  }
+  } else if (failed) parts.push(t('offlineNotYet'));
   if (pendingReports) parts.push(t('reportsPending', pendingReports));
   node.textContent = parts.join(' · ');
   node.classList.toggle('offline', !online);
+}
+
+/**
+ * The line under the list's title: how good the position is, or, without one, why not, with a retry
+ * and a picker of the 14 cities.
+ */
+export function renderWhere(node, { location, position, picking, cities, onRetry, onPick, onTogglePicker }) {
+  const parts = [];
+  if (position?.source === 'gps') parts.push(el('p', {}, t('accuracy', Math.round(position.accuracy))));
+  else if (position?.source === 'city') {
+    parts.push(el('p', {}, t('showingCity', position.name)),
+      el('div', { class: 'where-actions' },
+        el('button', { type: 'button', class: 'tool', onclick: onRetry }, t('retryLocation')),
+        el('button', { type: 'button', class: 'tool', 'aria-expanded': String(picking), onclick: onTogglePicker }, t('otherCity'))));
+  } else if (location === 'locating') parts.push(el('p', {}, t('locating')));
+  else {
+    parts.push(el('p', { class: 'warn' }, t(location === 'denied' ? 'locationDenied' : 'locationUnavailable')),
+      el('div', { class: 'where-actions' }, el('button', { type: 'button', class: 'tool', onclick: onRetry }, t('retryLocation'))));
+  }
+  if (picking && cities?.length) {
+    parts.push(el('div', { class: 'cities', role: 'group', 'aria-label': t('pickCity') },
+      cities.map((c) => el('button', { type: 'button', class: 'city', onclick: () => onPick(c) }, c.name))));
+  }
+  node.replaceChildren(...parts);
+}
+
+/** The map's legend: what each station colour means. */
+export function renderLegend(node) {
+  node.replaceChildren(...['open', 'closingSoon', 'closed', 'unknown'].map((s) =>
+    el('li', {}, el('span', { class: `dot ${s}`, 'aria-hidden': 'true' }), t({ open: 'stateOpen', closingSoon: 'stateClosingSoon', closed: 'stateClosed', unknown: 'stateUnknown' }[s]))));
+  node.setAttribute('aria-label', t('legend'));
 }
 
 export { $ };

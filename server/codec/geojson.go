@@ -83,6 +83,8 @@ func AppendSummary(b []byte, st *station.Station) []byte {
 	b = appendString(b, st.Kind.String())
 	b = append(b, `,"address":`...)
 	b = appendString(b, st.Address)
+	b = append(b, `,"district":`...)
+	b = appendString(b, st.District)
 	b = append(b, `,"amenities":[`...)
 	first := true
 	for a := station.Amenity(0); int(a) < len(amenityJSON); a++ {
@@ -108,8 +110,6 @@ func AppendSummary(b []byte, st *station.Station) []byte {
 func AppendDetails(b []byte, st *station.Station) []byte {
 	b = append(b, `"city":`...)
 	b = appendString(b, st.City)
-	b = append(b, `,"district":`...)
-	b = appendString(b, st.District)
 	b = append(b, `,"adcode":`...)
 	b = appendString(b, st.Adcode)
 	b = append(b, `,"audience":`...)

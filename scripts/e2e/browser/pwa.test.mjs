@@ -76,10 +76,12 @@ test('first load: the nearest stations in the server\'s order, the map, and no C
   await open(page);
   await page.waitForFunction(() => document.querySelectorAll('#nearest li[data-id]').length === 20);
   assert.deepEqual(await listIds(page), await serverNearest(shenyang));
-  // The map draws every station of the offline dataset (clustered), on a plain background: no tiles here.
-  await page.waitForSelector('#map[data-stations]');
+  // Once the offline dataset is on the device, the map draws every station of it (clustered), over
+  // the built-in base layer: no tiles here.
+  await page.waitForSelector('body[data-offline="ready"]');
   const dataset = await (await fetch(`${srv.base}/api/v1/stations.geojson`)).json();
-  assert.equal(Number(await page.getAttribute('#map', 'data-stations')), dataset.features.length);
+  await page.waitForFunction((n) => document.querySelector('#map').dataset.stations === String(n), dataset.features.length);
+  assert.deepEqual(await listIds(page), await serverNearest(shenyang), 'the device answers in the server\'s order too');
   assert.match(await page.textContent('#status'), /在线/);
   assert.match(await page.textContent('#where'), /定位精度约25米/);
   // Usable at 360 px and with gloves: nothing wider than the screen, every control at least 48 px.
@@ -181,6 +183,7 @@ test('offline: reload, nearest list, search, moving to another city, and a repor
   await page.waitForSelector('body[data-ready="true"]');
   const dalianWant = await serverNearest(dalian);
 
+  await page.waitForSelector('body[data-offline="ready"]');
   await context.setOffline(true);
   await page.reload();
   await page.waitForSelector('body[data-ready="true"]');
@@ -200,7 +203,7 @@ test('offline: reload, nearest list, search, moving to another city, and a repor
 
   // A report made offline waits in the outbox, and goes out when the network returns.
   await page.click(`#nearest li[data-id="${dalianWant[0]}"] button`);
-  await page.click('#sheet .report-box summary');
+  await page.click('#sheet .report-open');
   await page.check('#sheet input[value="locked"]');
   await page.fill('#sheet textarea[name="note"]', '门锁着，没人');
   await page.click('#sheet .report button[type="submit"]');
@@ -231,6 +234,7 @@ test('offline: reload, nearest list, search, moving to another city, and a repor
 test('English on request, from the one string table', async () => {
   const { context, page, problems } = await phone();
   await open(page);
+  await page.click('#menu-button');
   await page.click('#lang');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.equal(await page.textContent('#list-title'), 'Nearest to you');

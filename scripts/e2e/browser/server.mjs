@@ -19,9 +19,9 @@ function freePort() {
 
 /**
  * Builds and starts `yizhan serve`. extraCSV, when given, is imported first (stations the test needs
- * beyond the seed). Returns {base, dir, stop}.
+ * beyond the seed); pwaDir serves the PWA from that folder. Returns {base, dir, bin, db, restart, stop}.
  */
-export async function startServer({ extraCSV } = {}) {
+export async function startServer({ extraCSV, pwaDir } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'yizhan-e2e-'));
   const bin = join(dir, 'yizhan');
   execFileSync('go', ['build', '-o', bin, './server/cmd/yizhan'], { cwd: root, stdio: 'inherit' });
@@ -36,8 +36,28 @@ export async function startServer({ extraCSV } = {}) {
   }
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const proc = spawn(bin, ['serve', '--db', db, '--seed', join(root, 'data/stations.csv'), '--listen', `127.0.0.1:${port}`,
-    '--log-level', 'info', '--poll-interval', '200ms'], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'] });
+  let { proc, exited } = await launch(bin, db, port, pwaDir);
+  return {
+    base, dir, bin, db,
+    /** Stops the server and starts it again on the same port and database (pwaDir: serve the PWA from there). */
+    async restart(opts = {}) {
+      proc.kill('SIGTERM');
+      await exited;
+      ({ proc, exited } = await launch(bin, db, port, opts.pwaDir ?? pwaDir));
+    },
+    async stop() {
+      proc.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launch(bin, db, port, pwaDir) {
+  const args = ['serve', '--db', db, '--seed', join(root, 'data/stations.csv'), '--listen', `127.0.0.1:${port}`,
+    '--log-level', 'info', '--poll-interval', '200ms'];
+  if (pwaDir) args.push('--pwa-dir', pwaDir);
+  const proc = spawn(bin, args, { cwd: root, stdio: ['ignore', 'inherit', 'pipe'] });
   const exited = new Promise((resolve) => proc.on('exit', resolve));
   // serve logs "index ready" (JSON lines on stderr) once it answers station queries.
   await new Promise((resolve, reject) => {
@@ -54,12 +74,5 @@ export async function startServer({ extraCSV } = {}) {
     });
     exited.then((code) => reject(new Error(`yizhan serve exited with ${code}`)));
   });
-  return {
-    base, dir, bin, db,
-    async stop() {
-      proc.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { proc, exited };
 }
