@@ -19,7 +19,7 @@ func TestServiceWorkerPrecachesTheShell(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := map[string]bool{}
-	for _, m := range regexp.MustCompile(`'(/[^']*)',`).FindAllStringSubmatch(string(sw), -1) {
+	for _, m := range regexp.MustCompile(`'(/[^'?]*)(\?[^']*)?',`).FindAllStringSubmatch(string(sw), -1) {
 		listed[m[1]] = true
 	}
 	if !listed["/"] {
@@ -45,5 +45,26 @@ func TestServiceWorkerPrecachesTheShell(t *testing.T) {
 	delete(listed, "/api/v1/areas") // the map's base layer: an API answer, kept for offline use
 	for p := range listed {
 		t.Errorf("sw.js precaches %s, which does not exist", p)
+	}
+}
+
+// The service worker precaches MapLibre's worker under the URL MapLibre asks for (?v=<its version>):
+// with any other URL the rider's first visit downloads that 150 KB file twice.
+func TestServiceWorkerPrecachesMapLibreWorkerAsAsked(t *testing.T) {
+	files := pwa.Files()
+	lib, err := fs.ReadFile(files, "vendor/maplibre-gl/maplibre-gl.mjs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`maplibre-gl-js/blob/v([0-9.]+)/`).FindSubmatch(lib)
+	if m == nil {
+		t.Fatal("no version in maplibre-gl.mjs's header")
+	}
+	sw, err := fs.ReadFile(files, "sw.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "'/vendor/maplibre-gl/maplibre-gl-worker.mjs?v=" + string(m[1]) + "'"; !strings.Contains(string(sw), want) {
+		t.Errorf("sw.js does not precache %s", want)
 	}
 }

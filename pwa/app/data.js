@@ -73,6 +73,7 @@ export async function start(progress) {
   if (meta) useMeta(meta);
   const local = await call('init').catch(() => null);
   if (local) {
+    performance.mark('yizhan:indexed', { detail: local.timings }); // ms to read, parse, decode, index
     state.device = true;
     state.count = local.count;
     state.checkedAt = local.checkedAt;

@@ -21,6 +21,7 @@ const app = {
   mapStarted: false,
   pending: 0,
   asked: 0,             // the latest list query; older answers are dropped
+  shown: null,          // the results on screen
   offline: false,       // the dataset download failed: say so
   watch: undefined,
   deviceLoaded: null,   // resolves once the worker has read what the device holds
@@ -75,6 +76,7 @@ async function update() {
   renderChrome();
   const now = new Date();
   const asked = ++app.asked;
+  $('#nearest').setAttribute('aria-busy', 'true'); // until this answer is shown
   await app.deviceLoaded;
   const pos = app.position, query = app.query;
   let results;
@@ -88,9 +90,11 @@ async function update() {
   if (asked !== app.asked) return;
   $('#list-title').textContent = query ? t('searchResults') : t('nearest');
   const list = $('#nearest');
+  list.removeAttribute('aria-busy');
   if (results === null) list.replaceChildren();
   else if (results === undefined) renderList(list, [], select, now, data.state.online ? t('loadFailed') : t('noData'));
   else {
+    app.shown = results;
     renderList(list, results, select, now);
     if (query && app.map) app.map.fitTo(results.map((r) => r.st));
     if (!data.state.device && app.map) app.map.showStations(results.map((r) => [r.st.id, r.st.lon, r.st.lat, data.openState(r.st, now).state]));
@@ -104,6 +108,7 @@ let answered = false;
 function firstAnswer() {
   if (answered) return;
   answered = true;
+  performance.mark('yizhan:answer');
   document.body.dataset.ready = 'true'; // for tests and for anyone watching
   // Let the browser paint the list before the heavy work starts.
   requestAnimationFrame(() => setTimeout(background, 0));
@@ -193,6 +198,7 @@ function select(id) {
 }
 
 function onPosition(p) {
+  if (!app.position) performance.mark('yizhan:position');
   app.position = { lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy, source: 'gps' };
   app.location = 'ok';
   app.picking = false;
@@ -278,10 +284,16 @@ async function start() {
   setInterval(() => { update(); updateMap(); }, 60e3); // open states change with the clock
 
   renderChrome();
-  app.deviceLoaded = data.start(renderChrome).catch(() => false);
+  performance.mark('yizhan:start'); // marks for anyone timing the first minute (scripts/bench-pwa)
+  app.deviceLoaded = data.start(renderChrome).catch(() => false).finally(() => performance.mark('yizhan:device'));
   const meta = data.loadMeta().then(() => { data.state.online = true; }, () => { data.state.online = false; });
   locate();
-  meta.then(() => { applySettings(); update(); });
+  // The labels have come: draw the list again with them (no need to ask for it again).
+  meta.then(() => {
+    applySettings();
+    renderChrome();
+    if (app.shown) renderList($('#nearest'), app.shown, select, new Date());
+  });
 }
 
 start();

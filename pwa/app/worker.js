@@ -12,7 +12,7 @@ import { unitVec, distanceM, bearingDeg, fold } from './geo.js';
 import { parseCached, Calendar } from './hours.js';
 import { openState } from './openstate.js';
 
-let stations = [];       // {id, lon, lat, props, v (unit vector), amen (bit mask), text (folded), schedule}
+let stations = [];       // {id, lon, lat, props, v (unit vector), amen (bit mask), text and schedule (see below)}
 let byId = new Map();
 let info = null;         // {etag, checkedAt, dataVersion}: the small record a 304 updates
 let calendar = new Calendar({});
@@ -34,15 +34,31 @@ function mask(codes) {
 }
 
 function index(payload) {
+  const t0 = performance.now();
   const { stations: list } = decode(payload);
+  const t1 = performance.now();
   stations = list.map((s) => ({
     ...s,
     v: unitVec(s.lon, s.lat),
     amen: mask(s.props.amenities),
-    text: fold(s.props.name) + '\u0000' + fold(s.props.address),
-    schedule: parseCached(s.props.opening_hours),
+    text: null, // folded name and address, made on the first search (folding all of them takes a while)
+    schedule: undefined, // the parsed opening hours, made when first needed
   }));
   byId = new Map(stations.map((s) => [s.id, s]));
+  timings.decode = t1 - t0;
+  timings.index = performance.now() - t1;
+}
+
+const timings = {};
+
+function schedule(s) {
+  if (s.schedule === undefined) s.schedule = parseCached(s.props.opening_hours);
+  return s.schedule;
+}
+
+function folded(s) {
+  s.text ??= fold(s.props.name) + '\u0000' + fold(s.props.address);
+  return s.text;
 }
 
 /** What leaves the worker: the station as the screens use it, without the worker's indexes. */
@@ -53,7 +69,7 @@ function matcher({ amenities = [], openNow = false } = {}, at = Date.now()) {
   const want = mask(amenities);
   const date = new Date(at);
   return (s) => (s.amen & want) === want &&
-    (!openNow || (s.props.status === 'open' && s.schedule !== null && s.schedule.stateAt(date, calendar).state === 'open'));
+    (!openNow || (s.props.status === 'open' && schedule(s) !== null && schedule(s).stateAt(date, calendar).state === 'open'));
 }
 
 function byDistance(a, b) {
@@ -63,11 +79,16 @@ function byDistance(a, b) {
 const ops = {
   /** Loads what the device holds. Resolves to {count, dataVersion, checkedAt} or null. */
   async init() {
+    const t0 = performance.now();
     const [meta, payload] = await Promise.all([store.get('offlineInfo'), store.get('offline')]);
     if (!meta || !payload) return null;
-    index(JSON.parse(payload));
+    const t1 = performance.now();
+    const parsed = JSON.parse(payload);
+    timings.read = t1 - t0;
+    timings.parse = performance.now() - t1;
+    index(parsed);
     info = meta;
-    return { count: stations.length, dataVersion: info.dataVersion, checkedAt: info.checkedAt };
+    return { count: stations.length, dataVersion: info.dataVersion, checkedAt: info.checkedAt, timings };
   },
 
   /** The holiday calendar from /api/v1/meta, for PH in opening hours. */
@@ -119,10 +140,10 @@ const ops = {
     const q = fold(text);
     if (!q) return [];
     const keep = matcher(filters, at);
-    const hits = stations.filter((s) => keep(s) && s.text.includes(q));
+    const hits = stations.filter((s) => keep(s) && folded(s).includes(q));
     if (lon === undefined) {
       // As the server ranks without a position: name matches first, then address matches, by id.
-      const inName = (s) => s.text.indexOf(q) < s.text.indexOf('\u0000');
+      const inName = (s) => folded(s).indexOf(q) < folded(s).indexOf('\u0000');
       return hits.filter(inName).concat(hits.filter((s) => !inName(s))).slice(0, limit).map((s) => ({ st: plain(s) }));
     }
     const p = unitVec(lon, lat);
@@ -145,7 +166,7 @@ const ops = {
     const date = new Date(at);
     const out = [];
     for (const s of stations) {
-      if (keep(s)) out.push([s.id, s.lon, s.lat, openState(s.props, s.schedule, date, calendar, 0).state]);
+      if (keep(s)) out.push([s.id, s.lon, s.lat, openState(s.props, schedule(s), date, calendar, 0).state]);
     }
     return out;
   },

@@ -56,7 +56,9 @@ async function open(page) {
   await page.waitForSelector('body[data-ready="true"]');
 }
 
-const listIds = (page) => page.$$eval('#nearest li[data-id]', (els) => els.map((e) => e.dataset.id));
+/** Waits until the list shows the answer to the latest question (it is aria-busy meanwhile). */
+const settled = (page) => page.waitForSelector('#nearest:not([aria-busy])', { state: 'attached' });
+const listIds = async (page) => { await settled(page); return page.$$eval('#nearest li[data-id]', (els) => els.map((e) => e.dataset.id)); };
 
 /** The server's nearest 20 that the offline dataset holds (it leaves out stations closed for good). */
 async function serverNearest({ latitude, longitude }, extra = '') {
