@@ -48,7 +48,6 @@ const table = {
   details: ['详情', 'Details'],
   amenities: ['服务设施', 'Amenities'],
   hours: ['开放时间', 'Opening hours'],
-  hoursAsText: ['（原文，无法自动判断）', '(as written; not understood automatically)'],
   today: ['今天', 'Today'],
   closedAllDay: ['休息', 'Closed'],
   unknownAllDay: ['不详', 'Unknown'],
