@@ -29,6 +29,7 @@ const shellFiles = [
   '/app/openstate.js',
   '/app/areas.js',
   '/app/hours-words.js',
+  '/app/preview.js',
   '/api/v1/areas',
   '/manage.html',
   '/manage.css',

@@ -96,6 +96,7 @@ const table = {
   offlineProgress: ['离线数据 {0}%', 'Offline data {0}%'],
   offlineNotYet: ['离线数据尚未下载', 'Offline data not downloaded yet'],
   legend: ['图例', 'Legend'],
+  mapActivate: ['点按地图，可拖动和缩放', 'Tap the map to move and zoom'],
   unsure: ['（待确认）', ' (to be confirmed)'],
   spanNextDay: ['次日{0}', '{0} (next day)'],
   navAmapRide: ['高德骑行导航', 'Amap (ride)'],

@@ -9,6 +9,7 @@ import * as reports from './reports.js';
 import * as areas from './areas.js';
 import { $, renderChips, renderList, openSheet, renderStatus, renderWhere, renderLegend, formatDistance } from './ui.js';
 import { compassKey, unitVec, distanceM, bearingDeg } from './geo.js';
+import { drawPreview } from './preview.js';
 
 const app = {
   filters: { amenities: [], openNow: false },
@@ -22,6 +23,8 @@ const app = {
   pending: 0,
   asked: 0,             // the latest list query; older answers are dropped
   shown: null,          // the results on screen
+  areas: null,          // /api/v1/areas, once loaded (the preview draws it)
+  points: [],           // what the map shows: [id, lon, lat, openState]
   offline: false,       // the dataset download failed: say so
   watch: undefined,
   deviceLoaded: null,   // resolves once the worker has read what the device holds
@@ -54,21 +57,28 @@ function applySettings() {
   $('#update-button').textContent = t('updateReady');
   document.title = `${t('appName')} Yizhan`;
   renderLegend($('#legend'));
+  $('#map-activate-label').textContent = t('mapActivate');
   app.map?.setTheme(root.classList.contains('dark'));
+  drawMap();
 }
 
 /** Redraws what does not need an answer: chips, status, the position line. */
 function renderChrome() {
   renderChips($('#chips'), app.filters, () => { update(); updateMap(); });
-  renderStatus($('#status'), {
-    online: data.state.online, checkedAt: data.state.checkedAt, pendingReports: app.pending,
-    progress: data.state.progress, failed: app.offline && !data.state.device,
-  });
+  renderProgress();
   renderWhere($('#where'), {
     location: app.location, position: app.position, picking: app.picking, cities: app.cities,
     onRetry: locate, onPick: pickCity, onTogglePicker: () => { app.picking = !app.picking; renderChrome(); },
   });
   $('#locate').hidden = app.position?.source !== 'gps';
+}
+
+/** Shows the offline download's progress: the status line only (it changes many times a second). */
+function renderProgress() {
+  renderStatus($('#status'), {
+    online: data.state.online, checkedAt: data.state.checkedAt, pendingReports: app.pending,
+    progress: data.state.progress, failed: app.offline && !data.state.device,
+  });
 }
 
 /** Asks for the list (nearest or search) and shows it; stale answers are dropped. */
@@ -97,7 +107,7 @@ async function update() {
     app.shown = results;
     renderList(list, results, select, now);
     if (query && app.map) app.map.fitTo(results.map((r) => r.st));
-    if (!data.state.device && app.map) app.map.showStations(results.map((r) => [r.st.id, r.st.lon, r.st.lat, data.openState(r.st, now).state]));
+    if (!data.state.device) showPoints(results.map((r) => [r.st.id, r.st.lon, r.st.lat, data.openState(r.st, now).state]));
   }
   if (results !== null) firstAnswer();
 }
@@ -115,7 +125,9 @@ function firstAnswer() {
 }
 
 async function background() {
-  startMap();
+  areas.load().then((fc) => { app.areas = fc; drawMap(); }, () => {});
+  // MapLibre waits for the rider to touch the map, except on a wide screen, where the map is half of it.
+  if (matchMedia('(min-width: 900px)').matches) startMap();
   syncData();
   if ('serviceWorker' in navigator) {
     const hadController = Boolean(navigator.serviceWorker.controller);
@@ -149,12 +161,14 @@ async function startMap() {
       dark: document.documentElement.classList.contains('dark'),
       select,
       center: pos ? [pos.lon, pos.lat] : null,
+      zoom: pos?.source === 'gps' ? 13 : pos ? 11 : 5.6, // as the still picture showed it
       areas: areas.load(),
     });
     app.map = map;
+    $('#map').dataset.live = '';
     if (pos?.source === 'gps') map.showMe(pos.lon, pos.lat, pos.accuracy, app.follow);
+    map.showStations(app.points);
     updateMap();
-    update();
   } catch {
     // No WebGL or no map: the list still works.
   }
@@ -164,10 +178,32 @@ let mapAsked = 0;
 
 /** Draws every station that passes the filters (once the device holds them all). */
 async function updateMap() {
-  if (!app.map || !data.state.device) return;
+  if (!data.state.device) return;
   const asked = ++mapAsked;
   const points = await data.points(app.filters, new Date());
-  if (asked === mapAsked && points) app.map.showStations(points);
+  if (asked === mapAsked && points) showPoints(points);
+}
+
+function showPoints(points) {
+  app.points = points;
+  if (app.map) app.map.showStations(points);
+  else drawMap();
+}
+
+/** Draws the still picture of the map, until MapLibre has taken over. */
+function drawMap() {
+  if (app.map || !answered) return;
+  const pos = app.position;
+  drawPreview($('#preview'), {
+    areas: app.areas,
+    center: pos ? [pos.lon, pos.lat] : [122.6, 41.1],
+    zoom: pos?.source === 'gps' ? 13 : pos ? 11 : 5.6,
+    points: app.points,
+    me: pos?.source === 'gps' ? [pos.lon, pos.lat] : null,
+    dark: document.documentElement.classList.contains('dark'),
+  });
+  $('#map').dataset.preview = String(app.points.length); // for tests and tools, as data-stations once live
+  if (app.areas) $('#map').dataset.areas = String(app.areas.features.length);
 }
 
 function select(id) {
@@ -204,6 +240,7 @@ function onPosition(p) {
   app.picking = false;
   store.set('position', app.position).catch(() => {});
   app.map?.showMe(app.position.lon, app.position.lat, app.position.accuracy, app.follow);
+  drawMap();
   update();
 }
 
@@ -242,6 +279,7 @@ function pickCity(city) {
   app.picking = false;
   app.follow = true;
   app.map?.moveTo(city.label[0], city.label[1], 11);
+  drawMap();
   update();
 }
 
@@ -261,13 +299,15 @@ async function start() {
   $('#lang').addEventListener('click', () => { setLang(getLang() === 'en' ? 'zh-CN' : 'en'); applySettings(); update(); });
   $('#large').addEventListener('click', () => {
     localStorage.setItem('yizhan.large', document.documentElement.classList.contains('large') ? '0' : '1');
-    applySettings(); app.map?.resize();
+    applySettings(); app.map?.resize(); drawMap();
   });
   $('#night').addEventListener('click', () => {
     localStorage.setItem('yizhan.night', document.documentElement.classList.contains('dark') ? '0' : '1');
     applySettings();
   });
   $('#update-button').addEventListener('click', () => location.reload());
+  $('#map-activate').addEventListener('click', startMap);
+  addEventListener('resize', drawMap);
   let typing;
   $('#search').addEventListener('input', (e) => {
     clearTimeout(typing);
@@ -285,7 +325,7 @@ async function start() {
 
   renderChrome();
   performance.mark('yizhan:start'); // marks for anyone timing the first minute (scripts/bench-pwa)
-  app.deviceLoaded = data.start(renderChrome).catch(() => false).finally(() => performance.mark('yizhan:device'));
+  app.deviceLoaded = data.start(renderProgress).catch(() => false).finally(() => performance.mark('yizhan:device'));
   const meta = data.loadMeta().then(() => { data.state.online = true; }, () => { data.state.online = false; });
   locate();
   // The labels have come: draw the list again with them (no need to ask for it again).

@@ -94,10 +94,10 @@ function addStyleSheet() {
 
 /**
  * Creates the map in container. mapConfig is meta.map (null: no tiles); select(id) is called when a
- * station is tapped; center is [lon, lat] in WGS-84 (null: the whole province); areas resolves to
- * /api/v1/areas. Resolves once the map can take data.
+ * station is tapped; center is [lon, lat] in WGS-84 (null: the whole province), at zoom; areas
+ * resolves to /api/v1/areas. Resolves once the map can take data.
  */
-export function createMap(container, mapConfig, { dark = false, select, center, areas } = {}) {
+export function createMap(container, mapConfig, { dark = false, select, center, zoom, areas } = {}) {
   addStyleSheet();
   crs = mapConfig?.crs || 'wgs84';
   onSelect = select || onSelect;
@@ -105,7 +105,7 @@ export function createMap(container, mapConfig, { dark = false, select, center, 
     container,
     style: style(mapConfig, dark),
     center: center ? fromWGS84(crs, center[0], center[1]) : fromWGS84(crs, 122.6, 41.1),
-    zoom: center ? 12 : 5.6,
+    zoom: zoom ?? (center ? 12 : 5.6),
     maxZoom: 19,
     minZoom: 4,
     attributionControl: mapConfig?.attribution ? { compact: true } : false,

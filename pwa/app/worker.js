@@ -184,7 +184,7 @@ async function readWithProgress(res) {
     if (done) break;
     parts.push(value);
     got += value.length;
-    if (got / total - told >= 0.05) {
+    if (got / total - told >= 0.1) {
       told = got / total;
       postMessage({ progress: Math.min(told, 1) });
     }

@@ -78,10 +78,12 @@ test('first load: the nearest stations in the server\'s order, the map, and no C
   await open(page);
   await page.waitForFunction(() => document.querySelectorAll('#nearest li[data-id]').length === 20);
   assert.deepEqual(await listIds(page), await serverNearest(shenyang));
-  // Once the offline dataset is on the device, the map draws every station of it (clustered), over
-  // the built-in base layer: no tiles here.
+  // Once the offline dataset is on the device, the map's still picture and then, once touched, the
+  // map itself draw every station of it (clustered), over the built-in base layer: no tiles here.
   await page.waitForSelector('body[data-offline="ready"]');
   const dataset = await (await fetch(`${srv.base}/api/v1/stations.geojson`)).json();
+  await page.waitForFunction((n) => document.querySelector('#map').dataset.preview === String(n), dataset.features.length);
+  await page.click('#map-activate');
   await page.waitForFunction((n) => document.querySelector('#map').dataset.stations === String(n), dataset.features.length);
   assert.deepEqual(await listIds(page), await serverNearest(shenyang), 'the device answers in the server\'s order too');
   assert.match(await page.textContent('#status'), /在线/);

@@ -189,6 +189,7 @@ test('position refused: said plainly, no position dot, a city picker and a retry
   await settled(page);
   assert.deepEqual(await listIds(page), await serverNearest(lat, lon));
   assert.match(await page.textContent('#where'), /大连市/);
+  await page.click('#map-activate');
   await page.waitForFunction(() => document.querySelector('#map').dataset.stations !== undefined);
   assert.deepEqual(await onMap(page, 'rendered', 'me'), [], 'no "you are here" dot');
 
@@ -218,9 +219,18 @@ test('the first result is above the fold at 360×640; one compact header with a 
   await context.close();
 });
 
-test('the map: land, cities and districts with names, clusters with counts, a legend, the rider\'s dot, 44 px tap targets', async () => {
+test('the map: a still picture until touched; then land, cities and districts with names, clusters with counts, a legend, the rider\'s dot, 44 px tap targets', async () => {
   const { context, page, problems } = await phone();
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   await open(page);
+  // Until the rider touches the map, a still picture: the stations and the rider's dot, no MapLibre.
+  await page.waitForFunction(() => Number(document.querySelector('#map').dataset.preview) > 1000);
+  assert.ok(await page.isVisible('#preview'));
+  assert.ok(!asked.some((p) => p.includes('maplibre')), 'MapLibre waits for a touch');
+  await page.click('#map-activate');
+  await page.waitForFunction(() => document.querySelector('#map').dataset.live === '');
+  assert.equal(await page.isVisible('#preview'), false);
   await page.waitForFunction(() => document.querySelector('#map').dataset.areas === '114');
   await page.waitForFunction(() => Number(document.querySelector('#map').dataset.stations) > 1000);
   await onMap(page, 'jumpTo', shenyang.longitude, shenyang.latitude, 10);
@@ -260,6 +270,8 @@ test('the map: land, cities and districts with names, clusters with counts, a le
 test('search: district and distance on each result, nearest first, and the map moves to them', async () => {
   const { context, page, problems } = await phone();
   await open(page);
+  await page.click('#map-activate');
+  await page.waitForSelector('#map[data-live]', { state: 'attached' });
   await page.fill('#search', '南湖');
   await page.waitForFunction(() => document.querySelector('#list-title').textContent === '搜索结果');
   await settled(page);
