@@ -176,6 +176,14 @@ export function points(filters, now = new Date()) {
   return state.device ? call('points', { filters, at: now.getTime() }) : Promise.resolve(null);
 }
 
+/**
+ * The stations on the device that pass the filters, grouped for the map's still picture in view
+ * ({center, zoom, w, h}); null when the device has none.
+ */
+export function cells(filters, view, now = new Date()) {
+  return state.device ? call('cells', { filters, view, at: now.getTime() }) : Promise.resolve(null);
+}
+
 /** The state of a station at date: open, closingSoon, closed or unknown, with the next change. */
 export function openState(st, date = new Date()) {
   return stateOf(st.props, parseCached(st.props.opening_hours), date, state.calendar);

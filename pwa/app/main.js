@@ -9,7 +9,7 @@ import * as reports from './reports.js';
 import * as areas from './areas.js';
 import { $, renderChips, renderList, openSheet, renderStatus, renderWhere, renderLegend, formatDistance } from './ui.js';
 import { compassKey, unitVec, distanceM, bearingDeg } from './geo.js';
-import { drawPreview } from './preview.js';
+import { drawPreview, cellsInView } from './preview.js';
 
 const app = {
   filters: { amenities: [], openNow: false },
@@ -23,8 +23,9 @@ const app = {
   pending: 0,
   asked: 0,             // the latest list query; older answers are dropped
   shown: null,          // the results on screen
+  shownQuery: '',       // and the search they answer ('' for the nearest)
   areas: null,          // /api/v1/areas, once loaded (the preview draws it)
-  points: [],           // what the map shows: [id, lon, lat, openState]
+  points: [],           // the answer's stations for the map, [id, lon, lat, openState], until the device has all
   offline: false,       // the dataset download failed: say so
   watch: undefined,
   deviceLoaded: null,   // resolves once the worker has read what the device holds
@@ -58,6 +59,7 @@ function applySettings() {
   document.title = `${t('appName')} Yizhan`;
   renderLegend($('#legend'));
   $('#map-activate-label').textContent = t('mapActivate');
+  $('#list-title').textContent = app.shownQuery ? t('searchResults') : t('nearest');
   app.map?.setTheme(root.classList.contains('dark'));
   drawMap();
 }
@@ -98,6 +100,7 @@ async function update() {
     results = undefined; // the server could not be reached and the device has no data yet
   }
   if (asked !== app.asked) return;
+  app.shownQuery = query;
   $('#list-title').textContent = query ? t('searchResults') : t('nearest');
   const list = $('#nearest');
   list.removeAttribute('aria-busy');
@@ -129,12 +132,15 @@ async function background() {
   // MapLibre waits for the rider to touch the map, except on a wide screen, where the map is half of it.
   if (matchMedia('(min-width: 900px)').matches) startMap();
   syncData();
-  if ('serviceWorker' in navigator) {
-    const hadController = Boolean(navigator.serviceWorker.controller);
-    navigator.serviceWorker.addEventListener('controllerchange', () => { if (hadController) $('#update').hidden = false; });
-    navigator.serviceWorker.register('/sw.js').catch(() => {});
-  }
-  flushReports();
+  // What can wait, waits until the page is idle.
+  (window.requestIdleCallback || setTimeout)(() => {
+    if ('serviceWorker' in navigator) {
+      const hadController = Boolean(navigator.serviceWorker.controller);
+      navigator.serviceWorker.addEventListener('controllerchange', () => { if (hadController) $('#update').hidden = false; });
+      navigator.serviceWorker.register('/sw.js').catch(() => {});
+    }
+    flushReports();
+  });
 }
 
 async function syncData() {
@@ -179,30 +185,42 @@ let mapAsked = 0;
 /** Draws every station that passes the filters (once the device holds them all). */
 async function updateMap() {
   if (!data.state.device) return;
+  if (!app.map) { drawMap(); return; }
   const asked = ++mapAsked;
   const points = await data.points(app.filters, new Date());
-  if (asked === mapAsked && points) showPoints(points);
+  if (asked === mapAsked && points) app.map.showStations(points);
 }
 
+/** The stations of the answer on screen, for the map while the device has no dataset. */
 function showPoints(points) {
   app.points = points;
   if (app.map) app.map.showStations(points);
   else drawMap();
 }
 
-/** Draws the still picture of the map, until MapLibre has taken over. */
-function drawMap() {
+let drawAsked = 0;
+
+/**
+ * Draws the still picture of the map, until MapLibre has taken over: the stations the device holds
+ * (grouped by the worker, so the page never handles them all), else those of the answer on screen.
+ */
+async function drawMap() {
   if (app.map || !answered) return;
+  const asked = ++drawAsked;
+  const canvas = $('#preview');
   const pos = app.position;
-  drawPreview($('#preview'), {
-    areas: app.areas,
-    center: pos ? [pos.lon, pos.lat] : [122.6, 41.1],
-    zoom: pos?.source === 'gps' ? 13 : pos ? 11 : 5.6,
-    points: app.points,
+  const view = {
+    center: pos ? [pos.lon, pos.lat] : [122.6, 41.1], zoom: pos?.source === 'gps' ? 13 : pos ? 11 : 5.6,
+    w: canvas.clientWidth, h: canvas.clientHeight,
+  };
+  const cells = (await data.cells(app.filters, view).catch(() => null)) ?? cellsInView(app.points, view);
+  if (asked !== drawAsked || app.map) return;
+  drawPreview(canvas, {
+    ...view, areas: app.areas, cells,
     me: pos?.source === 'gps' ? [pos.lon, pos.lat] : null,
     dark: document.documentElement.classList.contains('dark'),
   });
-  $('#map').dataset.preview = String(app.points.length); // for tests and tools, as data-stations once live
+  $('#map').dataset.preview = String(cells.reduce((n, c) => n + c.n, 0)); // stations drawn, for tests and tools
   if (app.areas) $('#map').dataset.areas = String(app.areas.features.length);
 }
 

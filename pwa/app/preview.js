@@ -32,10 +32,30 @@ function bbox(f) {
 }
 
 /**
- * Draws the view centred on center ([lon, lat]) at zoom into canvas: areas (the /api/v1/areas
- * collection, or null while it loads), points ([id, lon, lat, openState]), me ([lon, lat] or null).
+ * The stations of points ([id, lon, lat, openState]) in the view of w × h CSS pixels centred on
+ * center at zoom, as MapLibre would cluster them: up to zoom 13 grouped into 50 px cells, else one
+ * each. Returns [{n, x, y, state}] in the view's pixels (x, y: the cell's mean; state: a lone
+ * station's). Pure: the data worker runs it over the whole set, so the page gets a few hundred cells.
  */
-export function drawPreview(canvas, { areas, center, zoom, points = [], me = null, dark = false }) {
+export function cellsInView(points, { center, zoom, w, h }) {
+  const [cx, cy] = project(center, zoom);
+  const cells = new Map();
+  for (const [, lon, lat, state] of points) {
+    const [px, py] = project([lon, lat], zoom);
+    const x = px - cx + w / 2, y = py - cy + h / 2;
+    if (x < -40 || y < -40 || x > w + 40 || y > h + 40) continue;
+    const key = zoom <= 13 ? `${Math.floor(x / 50)},${Math.floor(y / 50)}` : `${x},${y}`;
+    const cell = cells.get(key);
+    if (cell) { cell.n++; cell.x += x; cell.y += y; } else cells.set(key, { n: 1, x, y, state });
+  }
+  return [...cells.values()].map((c) => ({ n: c.n, x: c.x / c.n, y: c.y / c.n, state: c.state }));
+}
+
+/**
+ * Draws the view centred on center ([lon, lat]) at zoom into canvas: areas (the /api/v1/areas
+ * collection, or null while it loads), cells (cellsInView's), me ([lon, lat] or null).
+ */
+export function drawPreview(canvas, { areas, center, zoom, cells = [], me = null, dark = false }) {
   const w = canvas.clientWidth, h = canvas.clientHeight;
   if (!w || !h) return;
   const ratio = Math.min(window.devicePixelRatio || 1, 2);
@@ -61,7 +81,14 @@ export function drawPreview(canvas, { areas, center, zoom, points = [], me = nul
     ctx.beginPath();
     const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
     for (const poly of polys) for (const ring of poly) {
-      ring.forEach((p, i) => { const [x, y] = toScreen(p); if (i) ctx.lineTo(x, y); else ctx.moveTo(x, y); });
+      let lx = 0, ly = 0;
+      ring.forEach((p, i) => {
+        const [x, y] = toScreen(p);
+        if (!i) ctx.moveTo(x, y);
+        else if (Math.abs(x - lx) + Math.abs(y - ly) < 1) return; // a vertex that would not show
+        else ctx.lineTo(x, y);
+        lx = x; ly = y;
+      });
       ctx.closePath();
     }
   };
@@ -100,18 +127,8 @@ export function drawPreview(canvas, { areas, center, zoom, points = [], me = nul
     ctx.fillText(f.properties.name, x, y);
   }
 
-  // Stations: grouped into 50 px cells up to zoom 13 (about as MapLibre clusters them), else a dot each.
-  const cells = new Map();
-  for (const [, lon, lat, state] of points) {
-    const [x, y] = toScreen([lon, lat]);
-    if (x < -40 || y < -40 || x > w + 40 || y > h + 40) continue;
-    const key = zoom <= 13 ? `${Math.floor(x / 50)},${Math.floor(y / 50)}` : `${x},${y}`;
-    const cell = cells.get(key);
-    if (cell) { cell.n++; cell.x += x; cell.y += y; } else cells.set(key, { n: 1, x, y, state });
-  }
   ctx.font = 'bold 14px sans-serif';
-  for (const { n, x: sx, y: sy, state } of cells.values()) {
-    const x = sx / n, y = sy / n;
+  for (const { n, x, y, state } of cells) {
     ctx.beginPath();
     ctx.arc(x, y, n === 1 ? 8 : n < 10 ? 16 : n < 100 ? 19 : n < 1000 ? 23 : 28, 0, 2 * Math.PI);
     ctx.fillStyle = n === 1 ? (stateColours[state] || stateColours.unknown) : '#b3261e';

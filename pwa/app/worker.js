@@ -11,6 +11,7 @@ import { decode } from './dataset.js';
 import { unitVec, distanceM, bearingDeg, fold } from './geo.js';
 import { parseCached, Calendar } from './hours.js';
 import { openState } from './openstate.js';
+import { cellsInView } from './preview.js';
 
 let stations = [];       // {id, lon, lat, props, v (unit vector), amen (bit mask), text and schedule (see below)}
 let byId = new Map();
@@ -161,6 +162,11 @@ const ops = {
    * Every station that passes the filters, as the map draws them: [id, lon, lat, state] with state
    * open, closingSoon, closed or unknown at `at`.
    */
+  /** The stations that pass the filters as the map's still picture groups them (preview.js). */
+  cells({ filters, at, view }) {
+    return cellsInView(ops.points({ filters, at }), view);
+  },
+
   points({ filters, at }) {
     const keep = matcher(filters, at);
     const date = new Date(at);
