@@ -64,15 +64,25 @@ function applySettings() {
   drawMap();
 }
 
-/** Redraws what does not need an answer: chips, status, the position line. */
+let chromeDrawn = ''; // what the chips and the position line were last drawn from
+
+/**
+ * Redraws what does not need an answer: chips, status, the position line. The chips and the line
+ * are rebuilt only when what they show changed (each rebuild costs a style and layout pass).
+ */
 function renderChrome() {
-  renderChips($('#chips'), app.filters, () => { update(); updateMap(); });
   renderProgress();
+  const p = app.position;
+  const key = JSON.stringify([getLang(), Boolean(data.state.meta), app.filters, app.location, p?.source, p?.name,
+    p && Math.round(p.accuracy), app.picking, app.cities?.length]);
+  if (key === chromeDrawn) return;
+  chromeDrawn = key;
+  renderChips($('#chips'), app.filters, () => { update(); updateMap(); });
   renderWhere($('#where'), {
-    location: app.location, position: app.position, picking: app.picking, cities: app.cities,
+    location: app.location, position: p, picking: app.picking, cities: app.cities,
     onRetry: locate, onPick: pickCity, onTogglePicker: () => { app.picking = !app.picking; renderChrome(); },
   });
-  $('#locate').hidden = app.position?.source !== 'gps';
+  $('#locate').hidden = p?.source !== 'gps';
 }
 
 /** Shows the offline download's progress: the status line only (it changes many times a second). */
@@ -303,7 +313,7 @@ function pickCity(city) {
 
 async function flushReports() {
   app.pending = await reports.flush();
-  renderChrome();
+  renderProgress();
 }
 
 function toggleMenu(open = $('#menu').hidden) {
