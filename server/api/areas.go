@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
-	"net/http"
 	"sync"
 
 	"github.com/andybalholm/brotli"
@@ -44,20 +43,5 @@ func newPrecompressed(body []byte) *precompressed {
 // PWA's offline base layer. The service worker keeps it and revalidates it with If-None-Match.
 func (s *server) areas(c echo.Context) error {
 	p := areasBody()
-	h := c.Response().Header()
-	h.Set("ETag", p.etag)
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Set(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	if etagMatches(c.Request().Header.Get("If-None-Match"), p.etag) {
-		return c.NoContent(http.StatusNotModified)
-	}
-	switch preferredEncoding(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
-	case "br":
-		h.Set(echo.HeaderContentEncoding, "br")
-		return writeGeoJSON(c, p.br)
-	case "gzip":
-		h.Set(echo.HeaderContentEncoding, "gzip")
-		return writeGeoJSON(c, p.gzip)
-	}
-	return writeGeoJSON(c, p.identity)
+	return sendReady(c, geoJSONType, p.etag, p.identity, p.gzip, p.br)
 }

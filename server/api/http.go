@@ -82,6 +82,37 @@ var geoJSONType = []string{"application/geo+json"}
 
 // writeGeoJSON sends a GeoJSON body with its Content-Length, so net/http writes it in one piece rather
 // than switching to chunked encoding for anything over 2 KB.
+var jsonType = []string{echo.MIMEApplicationJSON}
+
+// sendReady answers GET with a body made in advance in up to three encodings (gz and br may be nil:
+// not made yet, or not worth it): its strong ETag (304 on If-None-Match), Cache-Control: no-cache
+// (caches revalidate on every use), Vary: Accept-Encoding, and the best form the client accepts —
+// brotli, then gzip, then the body as it is. One path for the offline datasets, meta, the areas and
+// the app's files.
+func sendReady(c echo.Context, typ []string, etag string, body, gz, br []byte) error {
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	h.Set(echo.HeaderCacheControl, "no-cache")
+	h.Set(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	accept := c.Request().Header.Get(echo.HeaderAcceptEncoding)
+	switch {
+	case br != nil && preferredEncoding(accept) == "br":
+		h.Set(echo.HeaderContentEncoding, "br")
+		body = br
+	case gz != nil && acceptsGzip(accept):
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		body = gz
+	}
+	h["Content-Type"] = typ
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	c.Response().WriteHeader(http.StatusOK)
+	_, err := c.Response().Write(body)
+	return err
+}
+
 func writeGeoJSON(c echo.Context, body []byte) error {
 	h := c.Response().Header()
 	h["Content-Type"] = geoJSONType

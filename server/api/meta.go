@@ -62,18 +62,7 @@ func (s *server) meta(c echo.Context) error {
 		}
 		lastMeta.Store(r)
 	}
-	h := c.Response().Header()
-	h.Set("ETag", r.etag)
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Set(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	if etagMatches(c.Request().Header.Get("If-None-Match"), r.etag) {
-		return c.NoContent(http.StatusNotModified)
-	}
-	if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
-		h.Set(echo.HeaderContentEncoding, "gzip")
-		return writeJSONBody(c, r.gzip)
-	}
-	return writeJSONBody(c, r.body)
+	return sendReady(c, jsonType, r.etag, r.body, r.gzip, nil)
 }
 
 func (s *server) renderMeta(snap *catalog.Snapshot) (*renderedMeta, error) {

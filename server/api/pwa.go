@@ -30,7 +30,8 @@ func init() {
 type staticFile struct {
 	body, gzip []byte
 	br         atomic.Pointer[[]byte]
-	etag, typ  string
+	etag       string
+	typ        []string // Content-Type
 }
 
 // staticFiles reads the front end once: every file with its ETag, and the version of the whole set,
@@ -84,11 +85,12 @@ func (sf *staticFiles) load(fsys fs.FS) {
 		}
 		sum := sha256.Sum256(f.body)
 		f.etag = `"` + hex.EncodeToString(sum[:8]) + `"`
-		f.typ = mime.TypeByExtension(path.Ext(name))
-		if f.typ == "" {
-			f.typ = "application/octet-stream"
+		typ := mime.TypeByExtension(path.Ext(name))
+		if typ == "" {
+			typ = "application/octet-stream"
 		}
-		if compressible(f.typ) && len(f.body) > 1024 {
+		f.typ = []string{typ}
+		if compressible(typ) && len(f.body) > 1024 {
 			var b bytes.Buffer
 			zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
 			zw.Write(f.body)
@@ -143,26 +145,14 @@ func (s *server) pwa(c echo.Context) error {
 	if !ok {
 		return echo.ErrNotFound
 	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Set("ETag", f.etag)
-	h.Set(echo.HeaderVary, echo.HeaderAcceptEncoding)
 	if p == "/sw.js" {
-		h.Set("Service-Worker-Allowed", "/")
+		c.Response().Header().Set("Service-Worker-Allowed", "/")
 	}
-	if etagMatches(c.Request().Header.Get("If-None-Match"), f.etag) {
-		return c.NoContent(http.StatusNotModified)
+	var br []byte
+	if b := f.br.Load(); b != nil {
+		br = *b
 	}
-	body := f.body
-	accept := c.Request().Header.Get(echo.HeaderAcceptEncoding)
-	if br := f.br.Load(); br != nil && preferredEncoding(accept) == "br" {
-		body = *br
-		h.Set(echo.HeaderContentEncoding, "br")
-	} else if f.gzip != nil && acceptsGzip(accept) {
-		body = f.gzip
-		h.Set(echo.HeaderContentEncoding, "gzip")
-	}
-	return c.Blob(http.StatusOK, f.typ, body)
+	return sendReady(c, f.typ, f.etag, f.body, f.gzip, br)
 }
 
 //go:embed openapi.json

@@ -271,18 +271,7 @@ func (s *server) dataset(c echo.Context) error {
 		return err
 	}
 	d := snap.Dataset(crs)
-	h := c.Response().Header()
-	h.Set("ETag", d.ETag)
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Set(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	if etagMatches(c.Request().Header.Get("If-None-Match"), d.ETag) {
-		return c.NoContent(http.StatusNotModified)
-	}
-	if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
-		h.Set(echo.HeaderContentEncoding, "gzip")
-		return writeGeoJSON(c, d.Gzip)
-	}
-	return writeGeoJSON(c, d.JSON)
+	return sendReady(c, geoJSONType, d.ETag, d.JSON, d.Gzip, nil)
 }
 
 // GET /api/v1/dataset: the offline dataset in its compact form (README, "The offline dataset's
@@ -302,38 +291,12 @@ func (s *server) compactDataset(c echo.Context) error {
 		return err
 	}
 	d := s.Catalog.CompactDataset(snap, crs)
-	h := c.Response().Header()
-	h.Set("ETag", d.ETag)
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Set(echo.HeaderVary, echo.HeaderAcceptEncoding)
-	h.Set("X-Dataset-Length", strconv.Itoa(len(d.JSON)))
-	if etagMatches(c.Request().Header.Get("If-None-Match"), d.ETag) {
-		return c.NoContent(http.StatusNotModified)
+	c.Response().Header().Set("X-Dataset-Length", strconv.Itoa(len(d.JSON)))
+	// Brotli is made (in the background) only once a client that takes it asks for the data.
+	var br []byte
+	req := c.Request().Header
+	if preferredEncoding(req.Get(echo.HeaderAcceptEncoding)) == "br" && !etagMatches(req.Get("If-None-Match"), d.ETag) {
+		br = d.Brotli()
 	}
-	accept := c.Request().Header.Get(echo.HeaderAcceptEncoding)
-	body := d.JSON
-	if preferredEncoding(accept) == "br" {
-		if br := d.Brotli(); br != nil {
-			h.Set(echo.HeaderContentEncoding, "br")
-			return writeJSONBody(c, br)
-		}
-	}
-	if acceptsGzip(accept) {
-		h.Set(echo.HeaderContentEncoding, "gzip")
-		body = d.Gzip
-	}
-	return writeJSONBody(c, body)
-}
-
-var jsonType = []string{echo.MIMEApplicationJSON}
-
-// writeJSONBody sends a ready JSON body (or its compressed form, Content-Encoding already set) with
-// its Content-Length.
-func writeJSONBody(c echo.Context, body []byte) error {
-	h := c.Response().Header()
-	h["Content-Type"] = jsonType
-	h["Content-Length"] = []string{strconv.Itoa(len(body))}
-	c.Response().WriteHeader(http.StatusOK)
-	_, err := c.Response().Write(body)
-	return err
+	return sendReady(c, jsonType, d.ETag, d.JSON, d.Gzip, br)
 }
