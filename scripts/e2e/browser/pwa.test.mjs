@@ -193,6 +193,8 @@ test('offline: reload, nearest list, search, moving to another city, and a repor
   await page.waitForSelector('body[data-ready="true"]');
   assert.match(await page.textContent('#status'), /离线/);
   assert.match(await page.textContent('#status'), /数据更新于/);
+  // The map's still picture draws the device's stations and the base layer with no network.
+  await page.waitForFunction(() => Number(document.querySelector('#map').dataset.preview) > 20 && document.querySelector('#map').dataset.areas === '114');
   assert.deepEqual(await listIds(page), await serverNearest(shenyang));
 
   await page.fill('#search', '南湖');
