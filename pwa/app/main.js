@@ -17,6 +17,7 @@ const app = {
   position: null,       // {lon, lat, accuracy, source: 'gps' | 'city', name}
   location: 'locating', // locating | ok | denied | unavailable
   picking: false,       // the city picker is open
+  cities: undefined,    // the 14 cities for the picker, once loaded
   follow: true,         // keep the map on the rider until they move it
   map: null,            // map.js, once loaded and drawn
   mapStarted: false,
@@ -34,7 +35,7 @@ const app = {
 function isDark() {
   const night = localStorage.getItem('yizhan.night');
   const hour = (new Date().getUTCHours() + 8) % 24;
-  return night === '1' || (night === null && (hour >= 18 || hour < 6));
+  return night === '1' || (night === null && (matchMedia('(prefers-color-scheme: dark)').matches || hour >= 18 || hour < 6));
 }
 
 function applySettings() {
@@ -177,7 +178,7 @@ async function startMap() {
       dark: document.documentElement.classList.contains('dark'),
       select,
       center: pos ? [pos.lon, pos.lat] : null,
-      zoom: pos?.source === 'gps' ? 13 : pos ? 11 : 5.6, // as the still picture showed it
+      zoom: startZoom(), // as the still picture showed it
       areas: areas.load(),
     });
     app.map = map;
@@ -208,6 +209,12 @@ function showPoints(points) {
   else drawMap();
 }
 
+/** How close the map starts: a street around the rider, a city picked by name, else the province. */
+function startZoom() {
+  const pos = app.position;
+  return pos?.source === 'gps' ? 13 : pos ? 11 : 5.6;
+}
+
 let drawAsked = 0;
 
 /**
@@ -220,7 +227,7 @@ async function drawMap() {
   const canvas = $('#preview');
   const pos = app.position;
   const view = {
-    center: pos ? [pos.lon, pos.lat] : [122.6, 41.1], zoom: pos?.source === 'gps' ? 13 : pos ? 11 : 5.6,
+    center: pos ? [pos.lon, pos.lat] : [122.6, 41.1], zoom: startZoom(),
     w: canvas.clientWidth, h: canvas.clientHeight,
   };
   const cells = (await data.cells(app.filters, view).catch(() => null)) ?? cellsInView(app.points, view);
