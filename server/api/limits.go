@@ -35,8 +35,12 @@ var DefaultAPILimit = RateLimit{Burst: 300, Every: time.Second / 30, MaxClients:
 // most 10,000 clients (a few megabytes).
 var DefaultReportLimit = RateLimit{Burst: 5, Every: time.Minute, MaxClients: 10000}
 
-// Login limits (ASVS 6.3.1, reliability.md §2.8). Every well-formed attempt counts, whether it
-// succeeds or not, and is counted before the password is checked.
+// Login limits (ASVS 6.3.1, reliability.md §2.8) count failures, not sign-ins. Every well-formed
+// attempt spends a token before the password is checked, so that parallel guesses cannot all pass
+// before the first failure counts; a correct password gives its tokens back, so sign-ins never
+// refuse a later one. A success does not reset the failures either: from one address an attacker
+// could then sign in to an account of their own between guesses at others, and each time the owner
+// signed in a guesser would get a fresh burst at that account.
 var (
 	// DefaultLoginLimit: 5 attempts at once per account name, then one a minute. It slows guessing
 	// one account from many addresses; it is a delay, never a lockout, so an attacker can only hold
@@ -180,6 +184,20 @@ func (l *clientLimiter) take(key limitKey, now time.Time) (wait time.Duration, o
 	}
 	// A refused request reserves nothing, so the tokens are in [0, 1).
 	return time.Duration((1 - b.TokensAt(now)) * float64(l.every)), false
+}
+
+// giveBack returns the token take spent for key (a login that succeeded costs nothing). rate.Limiter
+// has no refund; spending -1 tokens is one, and the limiter caps the bucket at its burst whenever it
+// next counts the tokens. A nil l limits nothing.
+func (l *clientLimiter) giveBack(key limitKey, now time.Time) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.clients[key]; b != nil {
+		b.AllowN(now, -1)
+	}
 }
 
 // sweep forgets every client whose bucket is full: a new bucket would be the same.

@@ -90,8 +90,9 @@ func errBadLogin() error {
 }
 
 // POST /api/v1/session {username, password}: log in. The attempt spends a token of the client
-// address's and the account name's login limits before the password is checked; an unknown name
-// costs the same work as a known one.
+// address's and the account name's login limits before the password is checked and gets them back
+// when the password is right (limits.go: failures count, sign-ins do not); an unknown name costs the
+// same work as a known one.
 func (s *server) login(c echo.Context) error {
 	if s.Users == nil {
 		return &station.Error{Code: station.CodeUnavailable, Detail: "this server has no accounts"}
@@ -107,10 +108,12 @@ func (s *server) login(c echo.Context) error {
 		}
 	}
 	now := s.Now()
-	if err := limited(c, s.addrLimiter, clientKey(clientAddr(c)), now, "login attempts from this address"); err != nil {
+	addr, account := clientKey(clientAddr(c)), accountKey(username)
+	if err := limited(c, s.addrLimiter, addr, now, "login attempts from this address"); err != nil {
 		return err
 	}
-	if err := limited(c, s.loginLimiter, accountKey(username), now, "login attempts for this account"); err != nil {
+	if err := limited(c, s.loginLimiter, account, now, "login attempts for this account"); err != nil {
+		s.addrLimiter.giveBack(addr, now) // refused before any password was tried
 		return err
 	}
 
@@ -130,6 +133,8 @@ func (s *server) login(c echo.Context) error {
 	if !ok || u.Disabled {
 		return errBadLogin()
 	}
+	s.addrLimiter.giveBack(addr, s.Now())
+	s.loginLimiter.giveBack(account, s.Now())
 	if stale {
 		if err := s.Users.RehashPassword(ctx, u.ID, u.PasswordHash, auth.HashPassword(password)); err != nil {
 			s.Log.Warn("login: storing the re-hashed password failed", "user_id", u.ID, "err", err)

@@ -16,7 +16,13 @@ var classes = []struct {
 	variant   string // what was sent
 	behaviour string // what the server answers
 	tests     []string
-}{}
+}{
+	{13, "the right password again and again for one account (more often than its burst)", "200 every time: a correct password gives its attempt back", []string{"TestLoginLimitsCountFailures/sign-ins in a row", "TestSignInsSpendNoLoginAttempts"}},
+	{13, "sign-ins to one account from one address between guesses at other names", "the sign-ins are 200; the guesses still use up the address's burst, then 429 with Retry-After", []string{"TestLoginLimitsCountFailures/per address: sign-ins between guesses at other names"}},
+	{13, "failures, then the right password while not limited, then more failures", "the sign-in is 200 and does not wipe the failures (else guesses hide between sign-ins): the burst's last failure is followed by 429, and by 200 after Retry-After", []string{"TestLoginLimitsCountFailures/a sign-in between failures does not reset them", "TestSignInsSpendNoLoginAttempts"}},
+	{13, "attempts refused with 429 for a limited account", "checked no password, so they cost the address nothing", []string{"TestLoginLimitsCountFailures/a refused attempt costs the address nothing"}},
+	{13, "guesses sent in parallel", "each holds its attempt while the password is checked: only the burst gets 401, the rest 429", []string{"TestLoginLimitsCountFailures/parallel guesses"}},
+}
 
 // TestClassesMapToTests keeps the class table honest: classes in order, every row with a variant, a
 // behaviour and tests that exist.
