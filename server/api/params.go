@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -208,7 +209,32 @@ func (p params) filter() (catalog.Query, error) {
 		}
 		q.Kinds = append(q.Kinds, k)
 	}
-	return q, nil
+	q.Statuses, err = p.statuses()
+	return q, err
+}
+
+// ridersStatuses are what a list answers without a status parameter: riders never get a station
+// closed for good, and the offline datasets leave those out too.
+var ridersStatuses = []station.Status{station.Open, station.TemporarilyClosed}
+
+// statuses reads status (any of these; default ridersStatuses): admins and integrators ask for closed.
+func (p params) statuses() ([]station.Status, error) {
+	codes, err := p.list("status")
+	if err != nil || codes == nil {
+		return ridersStatuses, err
+	}
+	var out []station.Status
+	for _, code := range codes {
+		st, ok := station.ParseStatus(code)
+		if !ok {
+			return nil, station.Errorf(station.CodeInvalidParameter, "status", "status %.40q is not open, temporarily_closed or closed", code)
+		}
+		if slices.Contains(out, st) {
+			return nil, station.Errorf(station.CodeInvalidParameter, "status", "status %q is listed twice", code)
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }
 
 // listParams are what every list answer reads besides its own parameters.

@@ -111,7 +111,7 @@ func (s *Snapshot) items() []spatial.Item {
 	for i := range s.Stations {
 		st := &s.Stations[i]
 		items[i] = spatial.Item{Point: orb.Point{st.Lon, st.Lat}, Kind: uint8(st.Kind), Amenities: uint32(st.Amenities),
-			Group: s.hours.group(i)}
+			Group: s.group(i)}
 	}
 	return items
 }
@@ -211,19 +211,41 @@ func (s *Snapshot) Lookup(id string) (int, bool) {
 // Query is a filter shared by nearby, bbox and search.
 type Query struct {
 	Amenities station.AmenitySet
-	Kinds     []station.Kind // any of these; empty = all
-	Open      *Instant       // only stations open then; nil = any
+	Kinds     []station.Kind   // any of these; empty = all
+	Open      *Instant         // only stations open then; nil = any
+	Statuses  []station.Status // any of these; empty = all (riders' default is set by the caller)
 }
 
 func (q Query) filter() spatial.Filter {
-	f := spatial.Filter{Amenities: uint32(q.Amenities)}
+	f := spatial.Filter{Amenities: uint32(q.Amenities), ExcludeGroups: q.statusGroups()}
 	for _, k := range q.Kinds {
 		f.Kinds |= 1 << k
 	}
 	if q.Open != nil {
-		f.ExcludeGroups, f.Accept = q.Open.closedGroups, q.Open.Open
+		f.ExcludeGroups |= q.Open.closedGroups
+		f.Accept = q.Open.Open
 	}
 	return f
+}
+
+// statusGroups are the index classes of the statuses q does not ask for: filtering there, not after
+// the query, keeps a limit of k giving k stations.
+func (q Query) statusGroups() uint32 {
+	if len(q.Statuses) == 0 {
+		return 0
+	}
+	exclude := ^uint32(0)
+	for _, st := range q.Statuses {
+		switch st {
+		case station.Open:
+			exclude &^= openGroups
+		case station.TemporarilyClosed:
+			exclude &^= 1 << groupTemporarilyClosed
+		case station.Closed:
+			exclude &^= 1 << groupClosed
+		}
+	}
+	return exclude
 }
 
 // Matches reports whether station i passes q.
@@ -233,6 +255,9 @@ func (s *Snapshot) Matches(i int, q Query) bool {
 		return false
 	}
 	if q.Open != nil && !q.Open.Open(i) {
+		return false
+	}
+	if len(q.Statuses) > 0 && !slices.Contains(q.Statuses, st.Status) {
 		return false
 	}
 	if len(q.Kinds) == 0 {

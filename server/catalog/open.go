@@ -47,14 +47,26 @@ func (o *openingHours) build(stations []station.Station, cal *hours.Calendar) {
 	}
 }
 
-// group is the spatial index class of a station: which schedule it has, folded into 31 classes (the
-// 32nd holds the stations not in service). The open filter excludes the classes in which no schedule
-// is open, so the index skips whole subtrees of closed stations; Accept then decides exactly.
-func (o *openingHours) group(i int) uint8 {
-	if k := o.of[i]; k != notInService {
-		return uint8(k % 31)
+// The spatial index classes of stations: an open station's schedule folded into scheduleGroups
+// classes, then one class per status that is not open. The open filter excludes the classes in which
+// no schedule is open, and the status filter those of the statuses not asked for, so the index skips
+// whole subtrees; Accept then decides exactly.
+const (
+	scheduleGroups         = 30
+	groupTemporarilyClosed = 30
+	groupClosed            = 31
+	openGroups             = 1<<scheduleGroups - 1
+)
+
+// group is station i's spatial index class.
+func (s *Snapshot) group(i int) uint8 {
+	switch s.Stations[i].Status {
+	case station.TemporarilyClosed:
+		return groupTemporarilyClosed
+	case station.Closed:
+		return groupClosed
 	}
-	return 31
+	return uint8(s.hours.of[i] % scheduleGroups)
 }
 
 // Instant is every station's state at one minute. The state only changes on whole minutes, so one
@@ -84,7 +96,7 @@ func (s *Snapshot) At(t time.Time) *Instant {
 			in.states[k], _ = sc.StateAt(m)
 		}
 		if in.states[k] == hours.Open {
-			in.closedGroups &^= 1 << (k % 31)
+			in.closedGroups &^= 1 << (k % scheduleGroups)
 		}
 	}
 	s.hours.last.Store(in)

@@ -186,7 +186,7 @@ func bruteNearest(sts []station.Station, p orb.Point, k int, radius float64, am 
 	}
 	var cs []cand
 	for _, st := range sts {
-		if st.Amenities&am != am {
+		if st.Amenities&am != am || st.Status == station.Closed { // riders never get closed ones
 			continue
 		}
 		if len(kinds) > 0 && !containsKind(kinds, st.Kind) {
@@ -369,7 +369,7 @@ func TestBBox(t *testing.T) {
 	box := orb.Bound{Min: orb.Point{123.2, 41.6}, Max: orb.Point{123.6, 41.9}}
 	var want []string
 	for _, st := range ts.stations {
-		if box.Contains(orb.Point{st.Lon, st.Lat}) {
+		if box.Contains(orb.Point{st.Lon, st.Lat}) && st.Status != station.Closed {
 			want = append(want, st.ID)
 		}
 	}
@@ -389,7 +389,7 @@ func TestBBox(t *testing.T) {
 	// The same box given in GCJ-02 holds the stations whose GCJ-02 position is inside it.
 	var wantGCJ []string
 	for _, st := range ts.stations {
-		if box.Contains(spatial.FromWGS84(spatial.GCJ02, orb.Point{st.Lon, st.Lat})) {
+		if box.Contains(spatial.FromWGS84(spatial.GCJ02, orb.Point{st.Lon, st.Lat})) && st.Status != station.Closed {
 			wantGCJ = append(wantGCJ, st.ID)
 		}
 	}
@@ -477,7 +477,7 @@ func TestSearch(t *testing.T) {
 	q := string(name[1:3])
 	var want []string
 	for _, st := range ts.stations {
-		if strings.Contains(st.Name, q) || strings.Contains(st.Address, q) {
+		if (strings.Contains(st.Name, q) || strings.Contains(st.Address, q)) && st.Status != station.Closed {
 			want = append(want, st.ID)
 		}
 	}
