@@ -86,9 +86,9 @@ func TestRoundTripAwkwardText(t *testing.T) {
 	in := []station.Station{
 		{ID: "X-1", Name: `=HYPERLINK("http://x","点我")`, Kind: station.OtherKind, Lon: 122, Lat: 40.5, SourceCRS: "wgs84",
 			Address: "+86, \"引号\"；分号", StatusNote: "-暂停", Status: station.TemporarilyClosed, Audience: station.Drivers, Operator: "@单位"},
-		{ID: "X-2", Name: "'=已经带撇号", Kind: station.CaringStation, Lon: 123.000001, Lat: 41.999999, SourceCRS: "wgs84",
+		{ID: "X-2", Name: "'=已经带撇号", Kind: station.CaringStation, Lon: 123.400001, Lat: 41.799999, SourceCRS: "wgs84",
 			Address: "'普通撇号", Phone: "024-01234567", Adcode: "210102", Operator: "''", OpeningHours: "另行通知（见公告）"},
-		{ID: "0012", Name: "全角１２３站", Kind: station.DriverHome, Lon: 121.5, Lat: 39.05, SourceCRS: "wgs84", Phone: "13800000000",
+		{ID: "0012", Name: "全角１２３站", Kind: station.DriverHome, Lon: 122.6, Lat: 39.27, SourceCRS: "wgs84", Phone: "13800000000",
 			Amenities: 1<<station.HotWater | 1<<station.Lodging, OpeningHours: "24/7", City: "大连市", District: "长海县",
 			VerifiedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, codec.Shanghai)},
 	}

@@ -339,6 +339,8 @@ func (c *converter) convert(row int, v *rowValues, labels *[nFields]string, coor
 		st.Lon, st.Lat = lon, lat
 		if e := checkLiaoning(lonName, latName, lon, lat); e != nil {
 			fail(e)
+		} else if e := checkPlace(st, c.crs, lonName); e != nil {
+			fail(e)
 		}
 	}
 	if s := v[fAmenities]; s != "" {
