@@ -60,6 +60,9 @@ type ImportOptions struct {
 	MaxRows         int
 	MaxEntries      int
 	MaxUncompressed int64
+	// SwapCoordinates reads the longitude column as latitude and the latitude column as longitude,
+	// for a file whose columns are swapped throughout (the columns_swapped finding, swap.go).
+	SwapCoordinates bool
 	// RowsHint, when not 0, is how many rows the file has at most (a CSV file's line count): the
 	// stations are then collected in one slice of that size, which saves joining a large file's
 	// batches at the end.
@@ -92,6 +95,10 @@ type ImportResult struct {
 	ErrorsOmitted int
 	// StationRows gives the row of each station of Stations (set only when Errors is empty).
 	StationRows []int
+	// Converted counts the cells converted from another notation (DMS, day fractions …).
+	Converted Converted
+	// SwappedRows, with a columns_swapped error, counts the rows whose coordinates look swapped.
+	SwappedRows int
 }
 
 // Import reads stations from a CSV, XLSX or GeoJSON file. Every row is checked and every problem is
@@ -139,6 +146,7 @@ func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 		err = im.readGeoJSON(br)
 	}
 	im.finish()
+	im.findSwappedColumns() // swap.go
 	if err == nil && lr.over {
 		err = errTooLarge
 	}
@@ -240,6 +248,9 @@ type importer struct {
 	ids    idSet
 	all    []station.Station   // the stations so far, with RowsHint
 	chunks [][]station.Station // the stations so far, without
+
+	// swappedRows counts rows whose coordinates look swapped (swap.go).
+	swappedRows int
 }
 
 // stations returns the stations collected, in one slice.

@@ -36,6 +36,9 @@ type rowBatch struct {
 	errs     [][]*station.Error
 	panicked any // what a converter panicked with, if it did
 	done     chan struct{}
+
+	// conv counts the cells converted from another notation (spreadsheet.go).
+	conv Converted
 }
 
 // pipeline is the importer's side of the conversion: the batch being filled, the channels to the
@@ -100,7 +103,7 @@ func (im *importer) flush() {
 		im.work, im.ordered = make(chan *rowBatch, n), make(chan *rowBatch, 2*n)
 		im.accepted, im.free, im.freeStations = make(chan struct{}), make(chan []rowJob, 3*n), make(chan []station.Station, 3*n)
 		for range n {
-			go convertRows(im.opt.CRS, im.work, im.freeStations)
+			go convertRows(im.opt.CRS, im.opt.SwapCoordinates, im.work, im.freeStations)
 		}
 		go im.accept()
 	}
@@ -124,8 +127,8 @@ func (im *importer) finish() {
 }
 
 // convertRows converts the batches it receives, with caches of its own.
-func convertRows(crs spatial.CRS, work <-chan *rowBatch, free <-chan []station.Station) {
-	c := converter{crs: crs, hours: map[string]string{}, amen: map[string]amenities{}}
+func convertRows(crs spatial.CRS, swap bool, work <-chan *rowBatch, free <-chan []station.Station) {
+	c := converter{crs: crs, swap: swap, hours: map[string]string{}, amen: map[string]amenities{}}
 	for b := range work {
 		select {
 		case b.stations = <-free:
@@ -141,6 +144,7 @@ func convertRows(crs spatial.CRS, work <-chan *rowBatch, free <-chan []station.S
 func (c *converter) convertBatch(b *rowBatch) {
 	defer close(b.done)
 	defer func() { b.panicked = recover() }()
+	c.conv = &b.conv
 	for i := range b.jobs {
 		if j := &b.jobs[i]; j.err == nil {
 			b.errs[i] = c.convert(j.row, &j.v, j.labels, j.coordField, &b.stations[i])
@@ -160,6 +164,7 @@ func (im *importer) accept() {
 			continue
 		}
 		kept := 0
+		im.res.Converted.add(b.conv)
 		for i := range b.jobs {
 			j := &b.jobs[i]
 			if j.err != nil {
@@ -167,6 +172,7 @@ func (im *importer) accept() {
 				continue
 			}
 			errs, st := b.errs[i], &b.stations[i]
+			im.countSwapped(errs)
 			if len(errs) == 0 {
 				if prev, dup := im.ids.add(st.ID, j.row); dup {
 					detail := fmt.Sprintf("id %q is already used by row %d", st.ID, prev)
@@ -279,6 +285,9 @@ type converter struct {
 	crs   spatial.CRS
 	hours map[string]string // opening-hours text → normalised, a cache (a file has few distinct values)
 	amen  map[string]amenities
+
+	swap bool       // ImportOptions.SwapCoordinates
+	conv *Converted // the batch's count of converted cells
 }
 
 // convert parses one data row into st and returns the row's errors. labels name each field as the
@@ -299,6 +308,7 @@ func (c *converter) convert(row int, v *rowValues, labels *[nFields]string, coor
 				"%s says %q (same as above): write the value itself in every row (in Excel, unmerge and fill down)", name(f), v[f]))
 		}
 	}
+	c.spreadsheetCells(v, name, fail)
 	*st = station.Station{
 		ID: fold(v[fID]), Name: v[fName], Address: v[fAddress], City: v[fCity], District: v[fDistrict],
 		Adcode: fold(v[fAdcode]), StatusNote: v[fStatusNote], Phone: fold(v[fPhone]), Operator: v[fOperator],
@@ -313,12 +323,16 @@ func (c *converter) convert(row int, v *rowValues, labels *[nFields]string, coor
 		fail(station.Errorf(station.CodeMissingParameter, name(fKind), "kind is empty and the name does not end with a kind (爱心驿站, 司机之家, 工会驿站, 党群服务中心)"))
 	}
 	lonText, latText := fold(v[fLon]), fold(v[fLat])
+	if c.swap {
+		lonText, latText = latText, lonText
+	}
 	lon, lonErr := parseCoord(lonName, lonName, lonText)
 	lat, latErr := parseCoord(latName, latName, latText)
 	if coordField != "" {
 		lon, lonErr = parseCoord(coordField, "longitude", lonText)
 		lat, latErr = parseCoord(coordField, "latitude", latText)
 	}
+	c.countNotation(lonText, latText, lonErr, latErr)
 	switch {
 	case lonErr != nil || latErr != nil:
 		for _, e := range []*station.Error{lonErr, latErr} {
@@ -360,10 +374,6 @@ func (c *converter) convert(row int, v *rowValues, labels *[nFields]string, coor
 		if st.Audience, ok = audienceWords[vocabKey(s)]; !ok {
 			fail(station.Errorf(station.CodeInvalidParameter, name(fAudience), "audience %q is not everyone, couriers_and_drivers or drivers", s))
 		}
-	}
-	if isSciNotation(st.Phone) {
-		fail(station.Errorf(station.CodeInvalidParameter, name(fPhone),
-			"phone %q was turned into a number by Excel and lost digits: format the column as text and type it again", st.Phone))
 	}
 	if s := fold(v[fVerifiedAt]); s != "" {
 		if st.VerifiedAt, ok = parseVerified(s); !ok {

@@ -279,12 +279,8 @@ func parseCoordValue(name, s string) (float64, *station.Error) {
 		}
 		return 0, station.Errorf(CodeMissingCoordinate, name, "%s %q is a placeholder, not a coordinate", name, s)
 	}
-	if strings.ContainsAny(s, "°度′'″\"分秒") {
-		if v, ok := dmsValue(s); ok {
-			return 0, station.Errorf(CodeDMSCoordinate, name,
-				"%s %q is in degrees, minutes and seconds (DMS): convert to decimal degrees, here %s", name, s, FormatCoord(math.Round(v*1e6)/1e6))
-		}
-		return 0, station.Errorf(CodeDMSCoordinate, name, "%s %q looks like degrees and minutes: write decimal degrees such as 123.456789", name, s)
+	if v, ok, e := notationCoord(name, s); ok { // 123°25′30″, 东经123度25分, E123.4 (dms.go)
+		return v, e
 	}
 	v, e := ParseDecimal(name, s)
 	if e != nil {
@@ -300,40 +296,14 @@ func parseCoordValue(name, s string) (float64, *station.Error) {
 	if v == 0 {
 		return 0, station.Errorf(CodeMissingCoordinate, name, "%s %q is a placeholder, not a coordinate", name, s)
 	}
+	if e := ddmmCoord(name, s, v); e != nil {
+		return 0, e
+	}
 	if math.Abs(v) > 1000 {
 		return 0, station.Errorf(CodeProjectedCoordinate, name,
 			"%s %s looks like projected metres (CGCS2000 / Gauss-Krüger, or Web Mercator), not degrees: convert to longitude and latitude in degrees", name, s)
 	}
 	return v, nil
-}
-
-// dmsValue reads 123°25′30″, 123度25分30秒, E123°25.5′ and the like: the first number is degrees, then
-// minutes, then seconds.
-func dmsValue(s string) (float64, bool) {
-	var nums []float64
-	for _, tok := range strings.FieldsFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || r == '.') }) {
-		v, err := strconv.ParseFloat(tok, 64)
-		if err != nil {
-			return 0, false
-		}
-		nums = append(nums, v)
-	}
-	if len(nums) == 0 || len(nums) > 3 {
-		return 0, false
-	}
-	v := nums[0]
-	for i, scale := range []float64{60, 3600} {
-		if len(nums) > i+1 {
-			if nums[i+1] >= 60 {
-				return 0, false
-			}
-			v += nums[i+1] / scale
-		}
-	}
-	if strings.ContainsAny(s, "WwSs西南") || strings.HasPrefix(strings.TrimSpace(s), "-") {
-		v = -v
-	}
-	return v, true
 }
 
 // checkPlace checks a pair of coordinates as given (before CRS conversion): swapped columns.

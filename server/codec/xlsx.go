@@ -137,6 +137,9 @@ func xlsxCell(f field, s string, date1904 bool) string {
 			}
 		}
 	case fID, fPhone, fAdcode:
+		if f != fID && isSciNotation(s) {
+			return s // every digit there or some lost: spreadsheetCells decides (spreadsheet.go)
+		}
 		return plainNumber(v, s)
 	case fLon, fLat:
 		return FormatCoord(v)
