@@ -38,13 +38,18 @@ type ImportReport struct {
 	DataVersion    int64            `json:"data_version"`
 	Errors         []*station.Error `json:"errors"`
 	ErrorsOmitted  int              `json:"errors_omitted,omitempty"`
+	// Converted counts the cells converted from another notation; SwappedRows goes with a
+	// columns_swapped finding (codec/swap.go).
+	Converted   codec.Converted `json:"converted"`
+	SwappedRows int             `json:"swapped_rows,omitempty"`
 }
 
 // NewImportReport is the report of what Import read: the writes' counts are filled in once they are
 // done. Lists are empty rather than null.
 func NewImportReport(res codec.ImportResult, dry bool) ImportReport {
 	rep := ImportReport{DryRun: dry, Format: res.Format, Encoding: res.Encoding, CRS: res.CRS, Rows: res.Rows,
-		HeaderRow: res.HeaderRow, IgnoredColumns: res.IgnoredColumns, Errors: res.Errors, ErrorsOmitted: res.ErrorsOmitted}
+		HeaderRow: res.HeaderRow, IgnoredColumns: res.IgnoredColumns, Errors: res.Errors, ErrorsOmitted: res.ErrorsOmitted,
+		Converted: res.Converted, SwappedRows: res.SwappedRows}
 	if rep.IgnoredColumns == nil {
 		rep.IgnoredColumns = []string{}
 	}
@@ -84,6 +89,13 @@ func (s *server) importStations(c echo.Context) error {
 	}
 	if opt.Sheet, _, err = p.get("sheet"); err != nil {
 		return err
+	}
+	if v, ok, err := p.get("swap_coordinates"); err != nil {
+		return err
+	} else if ok {
+		if opt.SwapCoordinates, err = strconv.ParseBool(v); err != nil {
+			return station.Errorf(station.CodeInvalidParameter, "swap_coordinates", "swap_coordinates %q is not true or false", v)
+		}
 	}
 	dry := false
 	if v, ok, err := p.get("dry_run"); err != nil {

@@ -43,6 +43,7 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 			opt.MaxBytes, _ = flags.GetInt64("max-bytes")
 			opt.MaxRows, _ = flags.GetInt("max-rows")
 			dry, _ := flags.GetBool("dry-run")
+			opt.SwapCoordinates, _ = flags.GetBool("swap-coordinates")
 			f, err := os.Open(args[0])
 			if err != nil {
 				return err
@@ -81,6 +82,7 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 	}
 	cmd.Flags().String("crs", "wgs84", "coordinate system of the file: wgs84, gcj02 or bd09")
 	cmd.Flags().Bool("dry-run", false, "check and report without writing")
+	cmd.Flags().Bool("swap-coordinates", false, "read the longitude column as latitude and the latitude column as longitude (for a file the report found columns_swapped)")
 	cmd.Flags().String("format", "", "csv, xlsx or geojson (default: recognised from the content)")
 	cmd.Flags().String("sheet", "", "XLSX sheet to read (default: the first visible one)")
 	// A file on the server's own disk is trusted further than an upload: the HTTP API keeps Import's
