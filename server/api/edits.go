@@ -35,12 +35,17 @@ var operatorFields = []string{"opening_hours", "amenities", "status", "status_no
 // maxPatchBody bounds an edit: every text field at its limit in 4-byte characters, with room to spare.
 const maxPatchBody = 16 << 10
 
-// mayEdit reports whether the signed-in user may edit station id: admins any, operators their own
-// (signedIn loaded them with the session). Another operator's station is answered as if it did not
-// exist (404), so ids cannot be probed.
+// mayEdit reports whether the signed-in user may edit station id: admins any station there is,
+// operators their own (signedIn loaded them with the session). An unknown id is 404 before anything
+// else is looked at; another operator's station is answered alike, so ids cannot be probed.
 func (s *server) mayEdit(u auth.User, id string) error {
-	if !auth.CanEdit(u, id, func(_ int64, sid string) bool { return slices.Contains(u.Stations, sid) }) {
-		return station.Errorf(station.CodeNotFound, "id", "no station has id %q", id)
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	if _, ok := snap.Lookup(id); !ok ||
+		!auth.CanEdit(u, id, func(_ int64, sid string) bool { return slices.Contains(u.Stations, sid) }) {
+		return unknownStation(id)
 	}
 	return nil
 }

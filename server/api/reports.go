@@ -54,7 +54,7 @@ func (s *server) createReport(c echo.Context) error {
 	}
 	id := c.Param("id")
 	if _, ok := snap.Lookup(id); !ok {
-		return station.Errorf(station.CodeNotFound, "id", "no station has id %q", id)
+		return unknownStation(id)
 	}
 	reason, note, err := readReport(c)
 	if err != nil {

@@ -100,7 +100,7 @@ func (s *server) resolveReport(c echo.Context) error {
 	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id < 1 {
-		return station.Errorf(station.CodeNotFound, "id", "no report has id %q", c.Param("id"))
+		return station.Errorf(station.CodeNotFound, "id", "no report has id %.40q", c.Param("id"))
 	}
 	var status string
 	if _, err := readObject(c, 1024, map[string]any{"status": &status}); err != nil {

@@ -241,7 +241,7 @@ func (s *server) stationByID(c echo.Context) error {
 	id := c.Param("id")
 	i, ok := snap.Lookup(id)
 	if !ok {
-		return station.Errorf(station.CodeNotFound, "id", "no station has id %q", id)
+		return unknownStation(id)
 	}
 	etag := `"` + strconv.FormatInt(snap.Stations[i].Version, 10) + `"`
 	h := c.Response().Header()
@@ -254,6 +254,12 @@ func (s *server) stationByID(c echo.Context) error {
 	defer putScratch(sc)
 	sc.body = snap.AppendFeature(sc.body[:0], i, crs, codec.Dynamic{OpenNow: snap.At(at).OpenNow(i)})
 	return writeGeoJSON(c, sc.body)
+}
+
+// unknownStation is the answer to an id that names no station, on every route that takes one: the id
+// is echoed cut short, so that a 4 KB id does not come back whole.
+func unknownStation(id string) error {
+	return station.Errorf(station.CodeNotFound, "id", "no station has id %.40q", id)
 }
 
 // GET /api/v1/stations.geojson: the whole dataset for offline use.

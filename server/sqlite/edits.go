@@ -118,7 +118,7 @@ func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor
 			return err
 		}
 		if !found {
-			return station.Errorf(station.CodeNotFound, "id", "no station has id %q", id)
+			return station.Errorf(station.CodeNotFound, "id", "no station has id %.40q", id)
 		}
 		out = cur
 		if cur.Version != ifVersion {

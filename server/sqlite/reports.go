@@ -28,7 +28,7 @@ func (db *DB) AddReport(ctx context.Context, r station.Report) (station.Report, 
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM station WHERE id = ?`, r.StationID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
-			return station.Errorf(station.CodeNotFound, "id", "no station has id %q", r.StationID)
+			return station.Errorf(station.CodeNotFound, "id", "no station has id %.40q", r.StationID)
 		}
 		if err != nil {
 			return err
