@@ -85,23 +85,33 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	go func() { errc <- srv.Serve(api.CoalesceWrites(ln)) }()
 	defer func() {
 		log.Info("shutting down")
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
 		srv.Shutdown(shutdownCtx) // finishes in-flight requests before the database closes
 	}()
 
 	seed, err := seedIfEmpty(ctx, db, cfg.Seed, cal, log)
+	if ctx.Err() != nil { // stopped before anything was served: nothing to keep
+		log.Info("stopped while starting; a first start seeds the database next time")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	if seed != nil {
 		// Readers are served the seed while it is written; writers wait for it on the database lock.
 		cat.Swap(seed.snap)
-		if err := seed.write(ctx, db, &cat, cal, log); err != nil {
+		if err := seed.finish(ctx, db, &cat, cal, log); err != nil {
 			return err
 		}
 	} else if err := refresh(ctx, db, &cat, cal, log); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while loading
+		}
 		return err
+	}
+	if ctx.Err() != nil {
+		return nil // stopped while the seed was written; it was kept
 	}
 	snap := cat.Current()
 	log.Info("index ready", "stations", len(snap.Stations), "data_version", snap.Version, "elapsed_ms", time.Since(start).Milliseconds())
@@ -166,6 +176,26 @@ func seedIfEmpty(ctx context.Context, db *sqlite.DB, path string, cal *hours.Cal
 	log.Info("seed read; serving it while it is written", "seed", path, "stations", len(stations),
 		"read_ms", read.Milliseconds(), "build_ms", (time.Since(start) - read).Milliseconds())
 	return &seeding{path: path, stations: stations, now: now, snap: snap}, nil
+}
+
+// finish writes the seed that riders are already being served: a stop lets the write end within
+// shutdownGrace, so the database keeps what they were shown; a second SIGINT or SIGTERM aborts it, and
+// the transaction leaves the database empty for the next start to seed.
+func (s *seeding) finish(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.Calendar, log *slog.Logger) error {
+	writeCtx, cancel := afterStop(ctx, shutdownGrace)
+	defer cancel()
+	go func() {
+		select {
+		case <-ctx.Done():
+			log.Info("stopping: finishing the seed write first (stop again to abort it)", "grace", shutdownGrace.String())
+		case <-writeCtx.Done():
+		}
+	}()
+	err := s.write(writeCtx, db, cat, cal, log)
+	if err != nil && writeCtx.Err() != nil && ctx.Err() != nil {
+		return fmt.Errorf("stopped twice, or the grace ran out, while writing the seed: nothing was written, the next start seeds again (%w)", err)
+	}
+	return err
 }
 
 // write stores the seed in one transaction. The emptiness check runs inside it, so concurrent first
