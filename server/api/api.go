@@ -64,6 +64,10 @@ type Deps struct {
 	Importer Importer
 	// RequestDeadline bounds a request's database work (zero: DefaultRequestDeadline).
 	RequestDeadline time.Duration
+	// UploadMinRate is how many bytes a second an import upload must bring, averaged over every
+	// UploadRateWindow, or it is ended (zero: DefaultUploadMinRate, DefaultUploadRateWindow).
+	UploadMinRate    int
+	UploadRateWindow time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For (the client address, for rate limits)
 	// and X-Forwarded-Proto (HTTPS, for Secure cookies and HSTS) are believed. Empty: the connection's
 	// peer is the client and only a TLS connection is HTTPS.
@@ -106,6 +110,12 @@ func New(d Deps) *echo.Echo {
 	}
 	if s.requestDeadline = d.RequestDeadline; s.requestDeadline <= 0 {
 		s.requestDeadline = DefaultRequestDeadline
+	}
+	if s.UploadMinRate <= 0 {
+		s.UploadMinRate = DefaultUploadMinRate
+	}
+	if s.UploadRateWindow <= 0 {
+		s.UploadRateWindow = DefaultUploadRateWindow
 	}
 	s.metrics, s.ids = newMetrics(s), newRequestIDs()
 	e := echo.New()

@@ -64,6 +64,8 @@ var statusOf = map[string]int{
 	station.CodePreconditionNeeded: http.StatusPreconditionRequired,
 	codeImportRunning:              http.StatusConflict,
 	codeURITooLong:                 http.StatusRequestURITooLong,
+	codeUploadIncomplete:           http.StatusBadRequest,
+	codeUploadTooSlow:              http.StatusRequestTimeout,
 }
 
 // handleError is Echo's single error handler. Domain errors carry a safe detail; Echo's own errors
@@ -168,6 +170,8 @@ var messages = map[string]station.Label{
 	station.CodePreconditionNeeded: {Zh: "缺少版本号（If-Match）", En: "If-Match required"},
 	codeImportRunning:              {Zh: "另一个导入正在进行", En: "Another import is running"},
 	codeURITooLong:                 {Zh: "请求地址过长", En: "URI too long"},
+	codeUploadIncomplete:           {Zh: "文件未传完", En: "Upload incomplete"},
+	codeUploadTooSlow:              {Zh: "上传过慢", En: "Upload too slow"},
 }
 
 // localize picks English when the client prefers it over Chinese, and zh-CN otherwise.

@@ -116,12 +116,16 @@ func (s *server) importStations(c echo.Context) error {
 	}()
 
 	// 50 MB over a slow mobile link takes longer than the server's read timeout (30 s, which protects
-	// every other route); an import may read and answer for as long as its request deadline.
+	// every other route); an import may read and answer for as long as its request deadline, as long
+	// as the upload keeps the minimum rate (a stalled one must not hold the import lock that long).
 	rc := http.NewResponseController(c.Response())
-	rc.SetReadDeadline(time.Now().Add(s.requestDeadline))
 	rc.SetWriteDeadline(time.Now().Add(s.requestDeadline + time.Minute))
-	body := http.MaxBytesReader(c.Response(), c.Request().Body, codec.DefaultMaxBytes+1)
+	upload := newUploadReader(c.Request().Body, rc, s.UploadMinRate, s.UploadRateWindow, time.Now().Add(s.requestDeadline))
+	body := http.MaxBytesReader(c.Response(), upload, codec.DefaultMaxBytes+1)
 	res, err := codec.Import(bufio.NewReaderSize(body, 1<<16), opt)
+	if bad := upload.failed(s.UploadMinRate); bad != nil {
+		return bad
+	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return station.Errorf(codePayloadTooLarge, "", "an import may have at most %d MB", codec.DefaultMaxBytes>>20)

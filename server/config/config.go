@@ -38,6 +38,8 @@ type Config struct {
 	TrustedProxies  string        `key:"trusted-proxies" help:"reverse proxies (IP addresses or CIDR ranges, space separated) whose X-Forwarded-For and X-Forwarded-Proto are believed; empty = none"`
 	APIRate         int           `key:"api-rate" help:"API requests per second one client address (IPv6: /64) may make after its burst; 0 = no limit"`
 	APIBurst        int           `key:"api-burst" help:"API requests one client address may make at once before api-rate applies"`
+	UploadMinRate   int           `key:"upload-min-rate" help:"bytes a second an import upload must bring, averaged over every upload-rate-window, or it is ended (408) and the import lock freed"`
+	UploadWindow    time.Duration `key:"upload-rate-window" help:"the window over which upload-min-rate is measured (100ms to 10m)"`
 }
 
 // Defaults are the values used when nothing else sets a key.
@@ -54,6 +56,8 @@ func Defaults() Config {
 		SessionIdle:     2 * time.Hour,
 		APIRate:         30,
 		APIBurst:        300,
+		UploadMinRate:   1 << 10,
+		UploadWindow:    10 * time.Second,
 	}
 }
 
@@ -233,6 +237,12 @@ func (c Config) Validate() error {
 	}
 	if c.APIBurst < 1 || c.APIBurst > 1000000 {
 		errs = append(errs, fmt.Errorf("api-burst: %d is not between 1 and 1000000", c.APIBurst))
+	}
+	if c.UploadMinRate < 1 || c.UploadMinRate > 1<<30 {
+		errs = append(errs, fmt.Errorf("upload-min-rate: %d is not between 1 and %d bytes a second", c.UploadMinRate, 1<<30))
+	}
+	if c.UploadWindow < 100*time.Millisecond || c.UploadWindow > 10*time.Minute {
+		errs = append(errs, fmt.Errorf("upload-rate-window: %v is not between 100ms and 10m", c.UploadWindow))
 	}
 	return errors.Join(errs...)
 }

@@ -41,7 +41,7 @@ func TestLoadFile(t *testing.T) {
 		MapTiles: "https://webrd01.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z} https://webrd02.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}",
 		MapCRS:   "gcj02", MapAttrib: "© 高德地图", MapMaxZoom: 18,
 		SessionLifetime: 8 * time.Hour, SessionIdle: 30 * time.Minute,
-		TrustedProxies: "127.0.0.1 10.1.0.0/16", APIRate: 50, APIBurst: 500}
+		TrustedProxies: "127.0.0.1 10.1.0.0/16", APIRate: 50, APIBurst: 500, UploadMinRate: 2048, UploadWindow: 30 * time.Second}
 	if c != want {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}

@@ -69,6 +69,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
 			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Stations: db, ReportDesk: db, Importer: db, TrustedProxies: trustedProxies(cfg), APILimit: apiLimit(cfg),
+			UploadMinRate: cfg.UploadMinRate, UploadRateWindow: cfg.UploadWindow,
 			Refresh: func(ctx context.Context) error { return refresh(ctx, db, &cat, cal, log) }}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
