@@ -217,3 +217,20 @@ func (c *converter) countNotation(lonText, latText string, lonErr, latErr *stati
 		c.conv.DMS++
 	}
 }
+
+// checkMarks refuses hemisphere marks that contradict their columns when the values do not: 123.4N
+// in the longitude column and 41.8E in the latitude column are either swapped marks or swapped values,
+// and the importer does not guess which. (Marks and values swapped together are swapped columns.)
+func checkMarks(lonName, latName, lonText, latText string) *station.Error {
+	for _, c := range []struct {
+		name, text string
+		wrong      []byte
+		axis       string
+	}{{lonName, lonText, []byte{'N', 'S'}, "longitude"}, {latName, latText, []byte{'E', 'W'}, "latitude"}} {
+		if _, h, ok := cutHemisphere(c.text); ok && (h == c.wrong[0] || h == c.wrong[1]) {
+			return station.Errorf(CodeDMSCoordinate, c.name,
+				"%s %q is marked %c, which is not a %s mark: check whether the marks or the values are in the wrong column", c.name, c.text, h, c.axis)
+		}
+	}
+	return nil
+}

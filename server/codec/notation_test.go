@@ -99,6 +99,9 @@ func TestImportRefusesAmbiguousNotations(t *testing.T) {
 		{"123.4", "4148", codec.CodeDDMMCoordinate, "lat", "41°48′"},
 		{"123°25′30″, 41°48′", "", station.CodeInvalidParameter, "lon", "more than one number"},
 		{"361°", "41.8", codec.CodeDMSCoordinate, "lon", "180 degrees"},
+		{"123.4N", "41.8E", codec.CodeDMSCoordinate, "lon", "not a longitude mark"},
+		{"123.4", "北纬41°48′东经", codec.CodeDMSCoordinate, "lat", "can be read"},
+		{"123.4", "东经41°48′", codec.CodeDMSCoordinate, "lat", "not a latitude mark"},
 	}
 	for _, c := range cases {
 		t.Run(c.lon+" "+c.lat, func(t *testing.T) {

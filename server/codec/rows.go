@@ -345,6 +345,10 @@ func (c *converter) convert(row int, v *rowValues, labels *[nFields]string, coor
 			fail(e)
 			break
 		}
+		if e := checkMarks(lonName, latName, lonText, latText); e != nil { // dms.go
+			fail(e)
+			break
+		}
 		if c.crs != spatial.WGS84 {
 			st.SourceText = lonText + "," + latText
 			p := spatial.ToWGS84(c.crs, orb.Point{lon, lat})
