@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/yizhan/yizhan/server/auth"
+	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -64,6 +65,7 @@ var statusOf = map[string]int{
 	station.CodePreconditionNeeded: http.StatusPreconditionRequired,
 	codeImportRunning:              http.StatusConflict,
 	codeURITooLong:                 http.StatusRequestURITooLong,
+	codec.CodeUnsupportedFileType:  http.StatusUnsupportedMediaType,
 	codeUploadIncomplete:           http.StatusBadRequest,
 	codeUploadTooSlow:              http.StatusRequestTimeout,
 }
@@ -170,6 +172,7 @@ var messages = map[string]station.Label{
 	station.CodePreconditionNeeded: {Zh: "缺少版本号（If-Match）", En: "If-Match required"},
 	codeImportRunning:              {Zh: "另一个导入正在进行", En: "Another import is running"},
 	codeURITooLong:                 {Zh: "请求地址过长", En: "URI too long"},
+	codec.CodeUnsupportedFileType:  {Zh: "不支持的文件类型", En: "Unsupported file type"},
 	codeUploadIncomplete:           {Zh: "文件未传完", En: "Upload incomplete"},
 	codeUploadTooSlow:              {Zh: "上传过慢", En: "Upload too slow"},
 }

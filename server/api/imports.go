@@ -132,7 +132,7 @@ func (s *server) importStations(c echo.Context) error {
 	}
 	var fileErr *station.Error
 	if errors.As(err, &fileErr) {
-		if fileErr.Code == codePayloadTooLarge {
+		if fileErr.Code == codePayloadTooLarge || fileErr.Code == codec.CodeUnsupportedFileType {
 			return fileErr
 		}
 		res.Errors = []*station.Error{fileErr}

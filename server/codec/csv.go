@@ -91,7 +91,11 @@ func (im *importer) readCSV(br *bufio.Reader) error {
 	head, err := br.Peek(br.Size())
 	atEOF := err != nil
 	var src io.Reader = br
+	wideName, wide := wideText(head) // UTF-32, UTF-16 without a BOM (filetype.go)
 	switch {
+	case wide != nil:
+		im.res.Encoding = wideName
+		src = transform.NewReader(br, wide)
 	case bytes.HasPrefix(head, utf8BOM):
 		im.res.Encoding = "utf-8-bom"
 		br.Discard(len(utf8BOM))

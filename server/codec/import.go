@@ -117,22 +117,24 @@ func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return res, readErr(lr, opt.MaxBytes, err)
 	}
+	if e := unsupportedType(head, err == io.EOF); e != nil {
+		return res, e
+	}
 	sniffed := sniff(head)
 	format := opt.Format
 	switch format {
 	case "":
 		format = sniffed
 	case "csv", "geojson":
-		if sniffed == "xlsx" || sniffed == "xls" {
+		if sniffed == "xlsx" {
+			if e := zipReadNotWorkbook(br); e != nil {
+				return res, e
+			}
 			return res, station.Errorf(station.CodeInvalidImport, "format", "the file is a workbook (zip or OLE), not %s", format)
 		}
 	case "xlsx":
 	default:
 		return res, station.Errorf(station.CodeInvalidParameter, "format", "format %q is not csv, xlsx or geojson", format)
-	}
-	if sniffed == "xls" {
-		return res, station.Errorf(station.CodeInvalidImport, "format",
-			"the file is a legacy .xls workbook or a password-protected .xlsx: save it as .xlsx (Excel 2007 or later) without a password")
 	}
 	res.Format = format
 	im := &importer{opt: opt, res: &res, props: map[string]field{}}
@@ -146,6 +148,9 @@ func Import(r io.Reader, opt ImportOptions) (ImportResult, error) {
 		err = im.readGeoJSON(br)
 	}
 	im.finish()
+	if e := im.garbled.finding(); e != nil {
+		res.Errors = append(res.Errors, e)
+	}
 	im.findSwappedColumns() // swap.go
 	if err == nil && lr.over {
 		err = errTooLarge
@@ -243,6 +248,9 @@ type importer struct {
 	opt   ImportOptions
 	res   *ImportResult
 	props map[string]field // GeoJSON property name → field (see property); the reader's own
+
+	// garbled collects the text cells decoded wrongly upstream (mojibake.go).
+	garbled garbleScan
 	pipeline
 	// Owned by accept once the pipeline has started.
 	ids    idSet
@@ -326,6 +334,9 @@ func (t *table) dataRow() int { return t.row - t.im.res.HeaderRow }
 
 // header looks at one of the first rows of a table. It returns true when the row is the header.
 func (t *table) header(cells []string) bool {
+	for _, c := range cells {
+		t.im.garbled.cell(0, fName, "", c)
+	}
 	cols, known, errs := matchHeader(cells)
 	if known < 3 {
 		return false
@@ -382,6 +393,7 @@ func (t *table) data(cells []string, unneutralize bool) error {
 				s = unneutralise(s)
 			}
 			j.v[f] = s
+			t.im.garbled.cell(t.dataRow(), f, t.cols.label[f], s)
 		}
 	}
 	return nil

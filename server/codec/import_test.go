@@ -153,7 +153,6 @@ func TestImportHeaderErrors(t *testing.T) {
 		{"synonyms of one column", "id,name,经度,X坐标,lat\nA,好,123.4,123.4,41.8\n", station.CodeDuplicateParameter, "X坐标"},
 		{"no latitude", "id,name,kind,lon\nA,好,other,123.4\n", station.CodeMissingParameter, "lat"},
 		{"no header at all", "a,b,c\n1,2,3\n", station.CodeInvalidImport, ""},
-		{"empty file", "", station.CodeInvalidImport, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -400,7 +399,7 @@ func TestImportFormat(t *testing.T) {
 		{csv, "xlsx", station.CodeInvalidImport},
 		{csv, "geojson", station.CodeInvalidImport},
 		{csv, "pdf", station.CodeInvalidParameter},
-		{[]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0}, "", station.CodeInvalidImport},
+		{[]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0}, "", codec.CodeUnsupportedFileType},
 	} {
 		_, err := codec.Import(bytes.NewReader(c.data), codec.ImportOptions{Format: c.format})
 		if station.ErrorCode(err) != c.code {

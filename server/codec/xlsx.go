@@ -31,6 +31,9 @@ func (im *importer) readXLSX(br *bufio.Reader) error {
 	if err := checkZip(body, im.opt); err != nil {
 		return err
 	}
+	if e := zipNotWorkbook(body); e != nil {
+		return e
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{
 		RawCellValue: true, UnzipSizeLimit: im.opt.MaxUncompressed, UnzipXMLSizeLimit: min(16<<20, im.opt.MaxUncompressed),
 	})
