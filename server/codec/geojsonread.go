@@ -225,6 +225,9 @@ func (im *importer) feature(row int, f *geoFeature) {
 		fail("geometry", "%s", msg)
 		return
 	}
+	for f := range nFields {
+		im.garbled.cell(row, f, label(&labels, f), v[f]) // mojibake.go
+	}
 	im.addRow(row, &v, &labels, coordField)
 }
 

@@ -210,6 +210,17 @@ func TestImportRefusesMisdecodedXLSX(t *testing.T) {
 	}
 }
 
+// GeoJSON properties are checked the same way; the row is the feature's position.
+func TestImportRefusesMisdecodedGeoJSON(t *testing.T) {
+	feature := func(name, addr string) string {
+		return `{"type":"Feature","geometry":{"type":"Point","coordinates":[123.4,41.8]},"properties":{"name":"` + name + `","kind":"other","address":"` + addr + `"}}`
+	}
+	src := `{"type":"FeatureCollection","features":[` + feature("南湖驿站", "沈阳市") + "," + feature("北站", utf8As1252(utf8As1252("沈阳市和平区"))) + `]}`
+	if e := garbledFinding(t, []byte(src)); e.Field != "address" || !strings.Contains(e.Detail, "第 2 行") || !strings.Contains(e.Detail, "沈阳市和平区") {
+		t.Fatalf("finding %+v", e)
+	}
+}
+
 // The station files of the tests import without the finding (the seed's cells are checked in
 // TestMisdecodedNoFalseAlarms, and its import through the server in TestImportSeedHasNoGarbledText).
 func TestImportTestFilesAreNotGarbled(t *testing.T) {
