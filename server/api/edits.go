@@ -29,9 +29,6 @@ type StationStore interface {
 	History(ctx context.Context, id string, limit int) ([]sqlite.AuditEntry, error)
 }
 
-// operatorFields are what an operator may change; admins may change every field of patchMembers.
-var operatorFields = []string{"opening_hours", "amenities", "status", "status_note", "phone", "verified"}
-
 // maxPatchBody bounds an edit: every text field at its limit in 4-byte characters, with room to spare.
 const maxPatchBody = 16 << 10
 
@@ -71,107 +68,17 @@ func (s *server) editStation(c echo.Context) error {
 	if err != nil || version < 1 {
 		return station.Errorf(station.CodeInvalidParameter, "If-Match", `If-Match must be the station's ETag, such as "3"`)
 	}
-	var p struct {
-		name, kind, address, city, district, adcode, hours, status, note, audience, phone, operator string
-		lon, lat                                                                                    float64
-		amenities                                                                                   []string
-		verified                                                                                    bool
-	}
-	members := map[string]any{
-		"name": &p.name, "kind": &p.kind, "lon": &p.lon, "lat": &p.lat, "address": &p.address, "city": &p.city,
-		"district": &p.district, "adcode": &p.adcode, "opening_hours": &p.hours, "amenities": &p.amenities,
-		"status": &p.status, "status_note": &p.note, "audience": &p.audience, "phone": &p.phone,
-		"operator": &p.operator, "verified": &p.verified,
-	}
-	given, err := readObject(c, maxPatchBody, members)
-	if err != nil {
+	p := station.Patch{}
+	if p.Given, err = readObject(c, maxPatchBody, p.Members()); err != nil {
 		return err
 	}
-	if len(given) == 0 {
-		return station.Errorf(station.CodeMissingParameter, "", "name at least one field to change")
-	}
-	if u.Role != auth.RoleAdmin {
-		for name := range given {
-			if !slices.Contains(operatorFields, name) {
-				return station.Errorf(station.CodeForbidden, name, "operators may change %s; %s is changed by an admin",
-					strings.Join(operatorFields, ", "), name)
-			}
-		}
-	}
-	if given["verified"] && !p.verified {
-		return station.Errorf(station.CodeInvalidParameter, "verified", "verified can only be true: it confirms the data is still accurate")
+	if e := p.Check(u.Role == auth.RoleAdmin); e != nil {
+		return e
 	}
 	now := s.Now()
-	apply := func(st *station.Station) *station.Error {
-		var ok bool
-		if given["name"] {
-			st.Name = strings.TrimSpace(p.name)
-		}
-		if given["kind"] {
-			if st.Kind, ok = station.ParseKind(p.kind); !ok {
-				return station.Errorf(station.CodeInvalidParameter, "kind", "kind %q is not in the vocabulary (see /api/v1/meta)", p.kind)
-			}
-		}
-		if given["lon"] || given["lat"] {
-			if given["lon"] != given["lat"] {
-				return station.Errorf(station.CodeMissingParameter, map[bool]string{true: "lat", false: "lon"}[given["lon"]],
-					"change lon and lat together")
-			}
-			st.Lon, st.Lat = p.lon, p.lat
-			st.SourceCRS, st.SourceText = "wgs84", codec.FormatCoord(p.lon)+","+codec.FormatCoord(p.lat)
-		}
-		for _, f := range []struct {
-			name string
-			dst  *string
-			src  string
-		}{{"address", &st.Address, p.address}, {"city", &st.City, p.city}, {"district", &st.District, p.district},
-			{"adcode", &st.Adcode, p.adcode}, {"status_note", &st.StatusNote, p.note}, {"phone", &st.Phone, p.phone},
-			{"operator", &st.Operator, p.operator}} {
-			if given[f.name] {
-				*f.dst = strings.TrimSpace(f.src)
-			}
-		}
-		if given["opening_hours"] {
-			if e := station.CheckText("opening_hours", p.hours, station.MaxTextLen); e != nil {
-				return e
-			}
-			text := strings.TrimSpace(p.hours)
-			res := hours.Normalize(text)
-			if text != "" && res.Status == hours.Unparsed {
-				_, perr := hours.Parse(text)
-				return station.Errorf(station.CodeInvalidParameter, "opening_hours",
-					"the opening hours %q are not understood (%v): write them as in the preview, e.g. Mo-Fr 08:00-18:00; PH off", text, perr)
-			}
-			st.OpeningHours = res.Normalized
-		}
-		if given["amenities"] {
-			var set station.AmenitySet
-			for _, code := range p.amenities {
-				a, ok := station.ParseAmenity(code)
-				if !ok {
-					return station.Errorf(station.CodeInvalidParameter, "amenities", "amenity %q is not in the vocabulary (see /api/v1/meta)", code)
-				}
-				set = set.With(a)
-			}
-			st.Amenities = set
-		}
-		if given["status"] {
-			if st.Status, ok = station.ParseStatus(p.status); !ok {
-				return station.Errorf(station.CodeInvalidParameter, "status", "status %q is not open, temporarily_closed or closed", p.status)
-			}
-		}
-		if given["audience"] {
-			if st.Audience, ok = station.ParseAudience(p.audience); !ok {
-				return station.Errorf(station.CodeInvalidParameter, "audience", "audience %q is not in the vocabulary", p.audience)
-			}
-		}
-		if given["verified"] {
-			st.VerifiedAt = now
-		}
-		return nil
-	}
+	apply := func(st *station.Station) *station.Error { return p.Apply(st, now) }
 	edited, err := s.Stations.EditStation(c.Request().Context(), id, version, sqlite.Actor{UserID: u.ID, Name: u.Username},
-		now, given["verified"], apply)
+		now, p.Given["verified"], apply)
 	if station.ErrorCode(err) == station.CodeVersionConflict {
 		return &conflict{err: err, current: edited}
 	}

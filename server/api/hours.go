@@ -49,6 +49,7 @@ func (s *server) hoursPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	text = station.Clean(text) // as an edit cleans it
 	if !ok || text == "" {
 		return station.Errorf(station.CodeMissingParameter, "text", "text (the opening hours to evaluate) is required")
 	}

@@ -184,7 +184,7 @@ func readReport(c echo.Context) (station.Reason, string, error) {
 		}
 		return 0, "", station.Errorf(station.CodeInvalidParameter, "reason", "reason %.40q is not one of %s", reasonText, strings.Join(codes, ", "))
 	}
-	note = strings.TrimSpace(note)
+	note = station.Clean(note)
 	if e := station.CheckText("note", note, station.MaxNoteLen); e != nil {
 		return 0, "", e
 	}

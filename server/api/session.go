@@ -102,6 +102,7 @@ func (s *server) login(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	username = station.Clean(username) // as it was cleaned when the account was made
 	for _, name := range []string{"username", "password"} {
 		if !given[name] || name == "username" && username == "" || name == "password" && password == "" {
 			return station.Errorf(station.CodeMissingParameter, name, "%s is required", name)

@@ -72,7 +72,7 @@ func (s *server) createUser(c echo.Context) error {
 			return station.Errorf(station.CodeMissingParameter, name, "%s is required", name)
 		}
 	}
-	if err := auth.CheckUsername(username); err != nil {
+	if username, err = auth.CleanUsername(username); err != nil {
 		return err
 	}
 	r, ok := auth.ParseRole(role)
@@ -152,7 +152,9 @@ func (s *server) setUserStations(c echo.Context) error {
 		return station.Errorf(station.CodeMissingParameter, "station_ids", "station_ids is required (an empty list removes all)")
 	}
 	seen := make(map[string]bool, len(ids))
-	for _, sid := range ids {
+	for i, sid := range ids {
+		sid = station.Fold(sid)
+		ids[i] = sid
 		if e := station.CheckText("station_ids", sid, maxStationIDLen); e != nil {
 			return e
 		}

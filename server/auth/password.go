@@ -157,10 +157,16 @@ const (
 	MaxUsernameLen = 64
 )
 
-// CheckUsername checks a new account's name: 2 to 64 characters, each an ASCII letter or digit, one of
-// . _ - @, or a Chinese character. Names compare without regard to ASCII case. It returns an
+// CleanUsername cleans a new account's name as every write path cleans text (station.Clean: invisible
+// characters go) and checks it: 2 to 64 characters, each an ASCII letter or digit, one of . _ - @, or
+// a Chinese character. Names compare without regard to ASCII case. It returns the cleaned name, or an
 // invalid_parameter or out_of_range *station.Error about the field "username".
-func CheckUsername(name string) error {
+func CleanUsername(name string) (string, error) {
+	name = station.Clean(name)
+	return name, checkUsername(name)
+}
+
+func checkUsername(name string) error {
 	if !utf8.ValidString(name) {
 		return station.Errorf(station.CodeInvalidParameter, "username", "the username is not valid UTF-8")
 	}

@@ -114,7 +114,7 @@ func matchHeader(cells []string) (*columns, int, []*station.Error) {
 		if key == "" {
 			continue
 		}
-		h = strings.Trim(cleanCell(h), `"`)
+		h = strings.Trim(station.Clean(h), `"`)
 		f, ok := headerNames[key]
 		switch {
 		case !ok && exportOnly[key]:

@@ -231,14 +231,6 @@ func ParseDecimal(field, s string) (float64, *station.Error) {
 	return v, nil
 }
 
-func kindCodes() string {
-	var codes []string
-	for _, k := range station.Kinds() {
-		codes = append(codes, k.String())
-	}
-	return strings.Join(codes, ", ")
-}
-
 // WriteCSV writes stations in the exchange format. With bom, a UTF-8 byte order mark comes first so
 // that Excel opens the file as UTF-8. Cells that a spreadsheet would run as a formula are neutralised.
 func WriteCSV(w io.Writer, stations []station.Station, bom bool) error {

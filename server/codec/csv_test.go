@@ -98,19 +98,19 @@ func TestReadCSVNormalisesHours(t *testing.T) {
 func TestReadCSVErrors(t *testing.T) {
 	src := strings.Join([]string{
 		"id,name,kind,lon,lat,amenities,status,verified_at",
-		"A-1,好,caring_station,123.4,41.8,hot_water,open,", // fine
-		"A-2,好,caring_station,41.8,123.4,,,",              // swapped
-		"A-3,好,caring_station,116.4,39.9,,,",              // Beijing
-		"A-4,好,caring_station,NaN,41.8,,,",                // NaN
-		"A-5,,caring_station,123.4,41.8,,,",               // no name
-		"A-6,好,caring_station,123.4,41.8,sauna,,",         // unknown amenity
-		"A-1,好,caring_station,123.4,41.8,,,",              // repeated id
-		"A-8,好,caring_station,123.4,41.8,,maybe,",         // bad status
-		"A-9,好,caring_station,123.4,41.8,,,last week",     // bad time
-		"A 10,好,caring_station,123.4,41.8,,,",             // bad id
-		"A-11,好\u202e站,caring_station,123.4,41.8,,,",      // bidi override
-		"A-12,好,caring_station,0x1p7,41.8,,,",             // hex float
-		"A-13,好,caring_station,123.4,,,,",                 // missing lat
+		"A-1,好,caring_station,123.4,41.8,hot_water,open,",      // fine
+		"A-2,好,caring_station,41.8,123.4,,,",                   // swapped
+		"A-3,好,caring_station,116.4,39.9,,,",                   // Beijing
+		"A-4,好,caring_station,NaN,41.8,,,",                     // NaN
+		"A-5,,caring_station,123.4,41.8,,,",                    // no name
+		"A-6,好,caring_station,123.4,41.8,sauna,,",              // unknown amenity
+		"A-1,好,caring_station,123.4,41.8,,,",                   // repeated id
+		"A-8,好,caring_station,123.4,41.8,,maybe,",              // bad status
+		"A-9,好,caring_station,123.4,41.8,,,last week",          // bad time
+		"A 10,好,caring_station,123.4,41.8,,,",                  // bad id
+		"A-11,\u200b\u202e\u2060,caring_station,123.4,41.8,,,", // a name of invisible characters only
+		"A-12,好,caring_station,0x1p7,41.8,,,",                  // hex float
+		"A-13,好,caring_station,123.4,,,,",                      // missing lat
 	}, "\n")
 	_, err := codec.ReadCSV(strings.NewReader(src), spatial.WGS84)
 	var rows codec.RowErrors

@@ -195,7 +195,7 @@ func (im *importer) feature(row int, f *geoFeature) {
 			fail(key, "property %q is an object; expected text, a number or a list", key)
 			return
 		}
-		v[fld] = cleanCell(s)
+		v[fld] = station.Clean(s)
 	}
 	im.ignore(ignored)
 	if len(f.ID) > 0 && string(f.ID) != "null" {

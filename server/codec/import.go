@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"unicode"
 
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
@@ -388,12 +389,13 @@ func (t *table) data(cells []string, unneutralize bool) error {
 	j := t.im.newRow(t.dataRow(), &t.cols.label)
 	for f := range nFields {
 		if i := t.cols.idx[f]; i >= 0 && i < len(cells) {
-			s := cleanCell(cells[i])
+			s := station.Clean(cells[i])
 			if unneutralize {
 				s = unneutralise(s)
 			}
 			j.v[f] = s
-			t.im.garbled.cell(t.dataRow(), f, t.cols.label[f], s)
+			// The raw cell: cleaning removes control and format characters that are part of the evidence.
+			t.im.garbled.cell(t.dataRow(), f, t.cols.label[f], strings.TrimFunc(cells[i], unicode.IsSpace))
 		}
 	}
 	return nil

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // No cell of any CSV or text file in the repository (the seed's 16,500 stations, the reference
@@ -43,7 +45,7 @@ func TestMisdecodedNoFalseAlarms(t *testing.T) {
 		}
 		for i, rec := range recs {
 			for _, c := range rec {
-				c = cleanCell(c)
+				c = station.Clean(c)
 				cells++
 				// As a name: the field with every check (question marks too).
 				if how, _ := misdecoded(c, fName); how != "" {

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // The coordinate cell parser never panics; what it accepts is a finite number, a converted notation
@@ -16,7 +18,7 @@ func FuzzCoordCell(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		s = fold(cleanCell(s))
+		s = fold(station.Clean(s))
 		v, e := parseCoordValue("lon", s)
 		if e != nil {
 			if e.Code == "" || e.Detail == "" {
@@ -51,7 +53,7 @@ func FuzzSpreadsheetCell(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		s = fold(cleanCell(s))
+		s = fold(station.Clean(s))
 		if out, ok, e := dayFractionHours("opening_hours", s); e != nil {
 			if e.Code != CodeSpreadsheetTime || e.Detail == "" || ok != true {
 				t.Fatalf("%q: %+v", s, e)

@@ -316,10 +316,10 @@ func (c *converter) convert(row int, v *rowValues, labels *[nFields]string, coor
 	}
 	var ok bool
 	if s := v[fKind]; s != "" {
-		if st.Kind, ok = parseKind(s); !ok {
-			fail(station.Errorf(station.CodeInvalidParameter, name(fKind), "kind %q is not one of %s (or 爱心驿站, 司机之家, 工会驿站, 党群服务中心, 其他)", s, kindCodes()))
+		if st.Kind, ok = station.KindFromWord(s); !ok {
+			fail(station.Errorf(station.CodeInvalidParameter, name(fKind), "kind %q is not one of %s (or 爱心驿站, 司机之家, 工会驿站, 党群服务中心, 其他)", s, station.KindCodes()))
 		}
-	} else if st.Kind, ok = kindFromName(st.Name); !ok {
+	} else if st.Kind, ok = station.KindFromName(st.Name); !ok {
 		fail(station.Errorf(station.CodeMissingParameter, name(fKind), "kind is empty and the name does not end with a kind (爱心驿站, 司机之家, 工会驿站, 党群服务中心)"))
 	}
 	lonText, latText := fold(v[fLon]), fold(v[fLat])
@@ -370,12 +370,12 @@ func (c *converter) convert(row int, v *rowValues, labels *[nFields]string, coor
 	}
 	st.OpeningHours = c.normalizeHours(v[fHours])
 	if s := v[fStatus]; s != "" {
-		if st.Status, ok = statusWords[vocabKey(s)]; !ok {
+		if st.Status, ok = station.StatusFromWord(s); !ok {
 			fail(station.Errorf(station.CodeInvalidParameter, name(fStatus), "status %q is not open, temporarily_closed or closed (正常开放, 暂停开放, 已关闭)", s))
 		}
 	}
 	if s := v[fAudience]; s != "" {
-		if st.Audience, ok = audienceWords[vocabKey(s)]; !ok {
+		if st.Audience, ok = station.AudienceFromWord(s); !ok {
 			fail(station.Errorf(station.CodeInvalidParameter, name(fAudience), "audience %q is not everyone, couriers_and_drivers or drivers", s))
 		}
 	}
@@ -415,7 +415,7 @@ func (c *converter) parseAmenities(s string) (station.AmenitySet, string, bool) 
 	if a, ok := c.amen[s]; ok {
 		return a.set, a.bad, a.ok
 	}
-	set, bad, ok := parseAmenities(s)
+	set, bad, ok := station.AmenitiesFromWords(s)
 	if len(c.amen) < 4096 {
 		c.amen[s] = amenities{set, bad, ok}
 	}

@@ -32,8 +32,8 @@ func (st *Station) Validate() *Error {
 	}) {
 		return Errorf(CodeInvalidParameter, "id", "id %q must be at most 64 ASCII letters, digits, '-', '_' or '.'", st.ID)
 	}
-	if strings.TrimSpace(st.Name) == "" {
-		return Errorf(CodeMissingParameter, "name", "name is required")
+	if Clean(st.Name) == "" {
+		return Errorf(CodeMissingParameter, "name", "name is required: it is empty or holds only invisible characters")
 	}
 	for _, f := range []struct {
 		field, value string
@@ -83,8 +83,9 @@ func CheckPhone(s string) *Error {
 	return nil
 }
 
-// CheckText rejects text that is too long, not UTF-8, or carries control or bidi-override characters
-// (which can disguise what a name says).
+// CheckText rejects text that is too long, not UTF-8, or still carries a character Clean removes
+// (a control, format or bidi character, which can disguise what a name says): the guard for values
+// that did not come through Clean.
 func CheckText(field, s string, max int) *Error {
 	if !utf8.ValidString(s) {
 		return Errorf(CodeInvalidParameter, field, "%s is not valid UTF-8", field)
@@ -93,7 +94,7 @@ func CheckText(field, s string, max int) *Error {
 		return Errorf(CodeOutOfRange, field, "%s has %d characters; at most %d are allowed", field, n, max)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+		if unicode.IsControl(r) || Invisible(r) {
 			return Errorf(CodeInvalidParameter, field, "%s contains the control character U+%04X", field, r)
 		}
 	}

@@ -36,8 +36,8 @@ func userAddCmd() *cobra.Command {
 			"random password is generated and printed once instead.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			name := args[0]
-			if err := auth.CheckUsername(name); err != nil {
+			name, err := auth.CleanUsername(args[0])
+			if err != nil {
 				return err
 			}
 			r, ok := auth.ParseRole(role)
