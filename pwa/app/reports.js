@@ -2,6 +2,7 @@
 // and sent when the network returns (and at every start).
 
 import * as store from './store.js';
+import { getLang } from './i18n.js';
 
 export const reasons = [
   ['closed', 'reasonClosed'],
@@ -21,7 +22,8 @@ function newKey() {
 }
 
 async function post(report) {
-  const headers = { 'Content-Type': 'application/json' };
+  // The refusal's detail is shown to the rider: in the app's language, not the phone's.
+  const headers = { 'Content-Type': 'application/json', 'Accept-Language': getLang() };
   // Reports queued by an older version of the app have no key.
   if (report.idempotency_key) headers['Idempotency-Key'] = report.idempotency_key;
   const res = await fetch(`/api/v1/stations/${encodeURIComponent(report.station_id)}/reports`, {

@@ -297,7 +297,7 @@ func TestSwappedCoordinatesHint(t *testing.T) {
 		if rec.Code != 400 || p.Code != "out_of_range" || p.Field != "lat" {
 			t.Fatalf("%s: %d %+v", tc.query, rec.Code, p)
 		}
-		if got := strings.Contains(p.Detail, "swapped"); got != tc.hint {
+		if got := strings.Contains(p.Detail, "填反了"); got != tc.hint { // in Chinese, the default
 			t.Errorf("%s: detail %q, hint %v want %v", tc.query, p.Detail, got, tc.hint)
 		}
 	}

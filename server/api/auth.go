@@ -42,7 +42,7 @@ func errSignedOut() error {
 func (s *server) signedIn(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if s.Users == nil {
-			return &station.Error{Code: station.CodeUnavailable, Detail: "this server has no accounts"}
+			return station.Errorf(station.CodeUnavailable, "", "this server has no accounts")
 		}
 		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 		cookie, err := c.Cookie(sessionCookieName)

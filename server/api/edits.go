@@ -52,7 +52,7 @@ func (s *server) mayEdit(u auth.User, id string) error {
 // every field. A request naming a field the user may not change is refused whole.
 func (s *server) editStation(c echo.Context) error {
 	if s.Stations == nil {
-		return &station.Error{Code: station.CodeUnavailable, Detail: "this server cannot change stations"}
+		return station.Errorf(station.CodeUnavailable, "", "this server cannot change stations")
 	}
 	u, _ := signedInUser(c)
 	id := c.Param("id")
@@ -120,7 +120,7 @@ func stationFeature(st station.Station, cal *hours.Calendar, now time.Time) []by
 // GET /api/v1/stations/:id/history: who changed what, when, before and after, newest first.
 func (s *server) stationHistory(c echo.Context) error {
 	if s.Stations == nil {
-		return &station.Error{Code: station.CodeUnavailable, Detail: "this server keeps no history"}
+		return station.Errorf(station.CodeUnavailable, "", "this server keeps no history")
 	}
 	u, _ := signedInUser(c)
 	id := c.Param("id")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,18 +95,18 @@ func (s *server) handleError(err error, c echo.Context) {
 		if !ok {
 			code = station.CodeInvalidParameter
 		}
-		de = &station.Error{Code: code, Detail: fmt.Sprintf("%s %s: %s", c.Request().Method, c.Request().URL.Path, http.StatusText(status))}
+		de = station.Errorf(code, "", "%s %s: %s", c.Request().Method, c.Request().URL.Path, refusal(status))
 	case errors.Is(err, context.DeadlineExceeded) || isBusy(err):
 		// The database stayed busy past its timeout, or the request ran out of time: nothing was
 		// written (the transaction rolled back); the client may simply try again.
 		s.Log.Warn("request gave up", "request_id", requestID(c), "path", c.Request().URL.Path, "err", err)
 		c.Response().Header().Set(echo.HeaderRetryAfter, "5")
-		de = &station.Error{Code: station.CodeUnavailable, Detail: "the server is busy; nothing was changed; try again in a few seconds"}
+		de = station.Errorf(station.CodeUnavailable, "", "the server is busy; nothing was changed; try again in a few seconds")
 		status = http.StatusServiceUnavailable
 	default:
 		s.metrics.dbErrors.Inc()
 		s.Log.Error("request failed", "request_id", requestID(c), "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
-		de = &station.Error{Code: station.CodeInternal, Detail: "the server could not answer this request; it has been logged"}
+		de = station.Errorf(station.CodeInternal, "", "the server could not answer this request; it has been logged")
 		status = http.StatusInternalServerError
 	}
 	if status == 0 {
@@ -117,6 +116,7 @@ func (s *server) handleError(err error, c echo.Context) {
 	if title.Zh == "" {
 		title = messages[station.CodeInvalidParameter]
 	}
+	de = de.In(lang(c))
 	p := problem{
 		Type:   "urn:yizhan:problem:" + de.Code,
 		Title:  localize(c, title),
@@ -177,13 +177,32 @@ var messages = map[string]station.Label{
 	codeUploadTooSlow:              {Zh: "上传过慢", En: "Upload too slow"},
 }
 
-// localize picks English when the client prefers it over Chinese, and zh-CN otherwise.
+// lang is the language the client reads: Chinese unless Accept-Language prefers English.
+func lang(c echo.Context) station.Lang {
+	return station.PreferredLang(c.Request().Header.Get("Accept-Language"))
+}
+
+// localize picks a label's text in the client's language.
 func localize(c echo.Context, l station.Label) string {
-	al := strings.ToLower(c.Request().Header.Get("Accept-Language"))
-	if strings.HasPrefix(al, "en") {
+	if lang(c) == station.LangEn {
 		return l.En
 	}
 	return l.Zh
+}
+
+// refusal says what Echo's own refusals mean.
+func refusal(status int) station.Message {
+	switch status {
+	case http.StatusNotFound:
+		return station.Msg("there is nothing at this address")
+	case http.StatusMethodNotAllowed:
+		return station.Msg("this method is not allowed here")
+	case http.StatusRequestEntityTooLarge:
+		return station.Msg("the request is too large")
+	case http.StatusUnsupportedMediaType:
+		return station.Msg("this content type is not accepted")
+	}
+	return station.Msg("the request was refused")
 }
 
 // isBusy reports SQLite's "database is locked" (SQLITE_BUSY, after the busy timeout): a write waited

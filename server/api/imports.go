@@ -59,13 +59,23 @@ func NewImportReport(res codec.ImportResult, dry bool) ImportReport {
 	return rep
 }
 
+// In is the report with its errors in lang.
+func (r ImportReport) In(lang station.Lang) ImportReport {
+	errs := make([]*station.Error, len(r.Errors))
+	for i, e := range r.Errors {
+		errs[i] = e.In(lang)
+	}
+	r.Errors = errs
+	return r
+}
+
 // POST /api/v1/admin/imports?dry_run=&crs=&format=&sheet=: load a station list (the body is the file).
 // Every row is checked first; any row error answers 422 with every error and writes nothing. Otherwise
 // the stations are upserted by id in one transaction (a dry run rolls back) and audited. One import
 // runs at a time: another answers 409 import_running.
 func (s *server) importStations(c echo.Context) error {
 	if s.Importer == nil {
-		return &station.Error{Code: station.CodeUnavailable, Detail: "this server cannot import"}
+		return station.Errorf(station.CodeUnavailable, "", "this server cannot import")
 	}
 	p, err := queryParams(c)
 	if err != nil {
@@ -142,11 +152,11 @@ func (s *server) importStations(c echo.Context) error {
 	rep := NewImportReport(res, dry)
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	if len(res.Errors) > 0 {
-		return c.JSON(http.StatusUnprocessableEntity, rep)
+		return c.JSON(http.StatusUnprocessableEntity, rep.In(lang(c)))
 	}
 	if len(res.Stations) == 0 {
 		rep.Errors = []*station.Error{station.Errorf(station.CodeInvalidImport, "", "the file has no station rows")}
-		return c.JSON(http.StatusUnprocessableEntity, rep)
+		return c.JSON(http.StatusUnprocessableEntity, rep.In(lang(c)))
 	}
 	u, _ := signedInUser(c)
 	up, err := s.Importer.Upsert(c.Request().Context(), res.Stations, s.Now(), sqlite.UpsertOptions{
@@ -157,7 +167,7 @@ func (s *server) importStations(c echo.Context) error {
 	}
 	if len(up.Conflicts) > 0 {
 		rep.Errors = ConflictErrors(up.Conflicts, res.StationRows)
-		return c.JSON(http.StatusUnprocessableEntity, rep)
+		return c.JSON(http.StatusUnprocessableEntity, rep.In(lang(c)))
 	}
 	rep.Created, rep.Updated, rep.Unchanged, rep.DataVersion = up.Created, up.Updated, up.Unchanged, up.DataVersion
 	result = "applied"
@@ -169,7 +179,7 @@ func (s *server) importStations(c echo.Context) error {
 			s.Log.Error("reloading stations after an import", "err", err)
 		}
 	}
-	return c.JSON(http.StatusOK, rep)
+	return c.JSON(http.StatusOK, rep.In(lang(c)))
 }
 
 // ConflictErrors turns an import's version conflicts into row errors: the row was exported at one
@@ -178,8 +188,7 @@ func (s *server) importStations(c echo.Context) error {
 func ConflictErrors(cs []sqlite.Conflict, rows []int) []*station.Error {
 	out := make([]*station.Error, len(cs))
 	for i, c := range cs {
-		out[i] = &station.Error{Code: station.CodeVersionConflict, Row: rows[c.Index], Field: "version",
-			Detail: fmt.Sprintf("station %s has changed since this file was exported (the file has version %d, the station is at %d): export again and redo the change, or empty the version cell to overwrite", c.ID, c.Based, c.Current)}
+		out[i] = station.RowErrorf(station.CodeVersionConflict, rows[c.Index], "version", "station %s has changed since this file was exported (the file has version %d, the station is at %d): export again and redo the change, or empty the version cell to overwrite", c.ID, c.Based, c.Current)
 	}
 	return out
 }

@@ -71,7 +71,7 @@ func (s *server) limitClients(next echo.HandlerFunc) echo.HandlerFunc {
 		if !strings.HasPrefix(c.Request().URL.Path, "/api/v1/") {
 			return next(c)
 		}
-		if err := limited(c, s.apiLimiter, clientKey(clientAddr(c)), time.Now(), "requests from this address"); err != nil {
+		if err := limited(c, s.apiLimiter, clientKey(clientAddr(c)), time.Now(), station.Msg("requests from this address")); err != nil {
 			return err
 		}
 		return next(c)
@@ -79,7 +79,7 @@ func (s *server) limitClients(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // limited spends a token of key's bucket in l, or answers 429 with Retry-After. A nil l limits nothing.
-func limited(c echo.Context, l *clientLimiter, key limitKey, now time.Time, what string) error {
+func limited(c echo.Context, l *clientLimiter, key limitKey, now time.Time, what station.Message) error {
 	if l == nil {
 		return nil
 	}

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/yizhan/yizhan/server/station"
 )
 
 var t0 = time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
@@ -120,7 +122,7 @@ func TestUnlimited(t *testing.T) {
 	if l := newClientLimiter(RateLimit{Unlimited: true}); l != nil {
 		t.Fatalf("unlimited limiter %+v, want nil", l)
 	}
-	if err := limited(nil, nil, key("a"), t0, "requests"); err != nil {
+	if err := limited(nil, nil, key("a"), t0, station.Msg("requests from this address")); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -94,7 +94,7 @@ func (s *server) renderMeta(snap *catalog.Snapshot) (*renderedMeta, error) {
 func (s *server) readyz(c echo.Context) error {
 	if err := s.DB.Ping(c.Request().Context()); err != nil {
 		s.Log.Error("readyz: database unreachable", "err", err)
-		return &station.Error{Code: station.CodeUnavailable, Detail: "the database cannot be reached"}
+		return station.Errorf(station.CodeUnavailable, "", "the database cannot be reached")
 	}
 	snap, err := s.snapshot()
 	if err != nil {

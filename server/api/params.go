@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -164,7 +163,7 @@ func swapHint(p params, err error) error {
 	lat, latErr := p.float("lat", -180, 180)
 	lon, lonErr := p.float("lon", -90, 90)
 	if latErr == nil && lonErr == nil {
-		e.Detail += fmt.Sprintf("; lat and lon look swapped: did you mean lat=%v&lon=%v?", lon, lat)
+		e.Append("; lat and lon look swapped: did you mean lat=%v&lon=%v?", lon, lat)
 	}
 	return err
 }

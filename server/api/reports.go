@@ -46,7 +46,7 @@ type reportBody struct {
 // mistypes loses nothing.
 func (s *server) createReport(c echo.Context) error {
 	if s.Reports == nil {
-		return &station.Error{Code: station.CodeUnavailable, Detail: "this server does not take reports"}
+		return station.Errorf(station.CodeUnavailable, "", "this server does not take reports")
 	}
 	snap, err := s.snapshot()
 	if err != nil {
@@ -65,7 +65,7 @@ func (s *server) createReport(c echo.Context) error {
 		return err
 	}
 	addr := clientAddr(c)
-	if err := limited(c, s.reportLimiter, clientKey(addr), time.Now(), "reports from this address"); err != nil {
+	if err := limited(c, s.reportLimiter, clientKey(addr), time.Now(), station.Msg("reports from this address")); err != nil {
 		return err
 	}
 	r, err := s.Reports.AddReport(c.Request().Context(), station.Report{

@@ -59,7 +59,7 @@ func stationsOf(u auth.User) []string {
 // ?status=open lists only open ones.
 func (s *server) listReports(c echo.Context) error {
 	if s.ReportDesk == nil {
-		return &station.Error{Code: station.CodeUnavailable, Detail: "this server keeps no reports"}
+		return station.Errorf(station.CodeUnavailable, "", "this server keeps no reports")
 	}
 	p, err := queryParams(c)
 	if err != nil {
@@ -96,7 +96,7 @@ func (s *server) listReports(c echo.Context) error {
 // resolved (admins any).
 func (s *server) resolveReport(c echo.Context) error {
 	if s.ReportDesk == nil {
-		return &station.Error{Code: station.CodeUnavailable, Detail: "this server keeps no reports"}
+		return station.Errorf(station.CodeUnavailable, "", "this server keeps no reports")
 	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id < 1 {

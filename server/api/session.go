@@ -95,7 +95,7 @@ func errBadLogin() error {
 // same work as a known one.
 func (s *server) login(c echo.Context) error {
 	if s.Users == nil {
-		return &station.Error{Code: station.CodeUnavailable, Detail: "this server has no accounts"}
+		return station.Errorf(station.CodeUnavailable, "", "this server has no accounts")
 	}
 	var username, password string
 	given, err := readObject(c, maxLoginBody, map[string]any{"username": &username, "password": &password})
@@ -110,10 +110,10 @@ func (s *server) login(c echo.Context) error {
 	}
 	now := s.Now()
 	addr, account := clientKey(clientAddr(c)), accountKey(username)
-	if err := limited(c, s.addrLimiter, addr, now, "login attempts from this address"); err != nil {
+	if err := limited(c, s.addrLimiter, addr, now, station.Msg("login attempts from this address")); err != nil {
 		return err
 	}
-	if err := limited(c, s.loginLimiter, account, now, "login attempts for this account"); err != nil {
+	if err := limited(c, s.loginLimiter, account, now, station.Msg("login attempts for this account")); err != nil {
 		s.addrLimiter.giveBack(addr, now) // refused before any password was tried
 		return err
 	}
@@ -232,14 +232,14 @@ func readObject(c echo.Context, limit int64, members map[string]any) (map[string
 			return nil, notObject
 		}
 		if err := json.Unmarshal(raw, dst); err != nil || string(raw) == "null" {
-			kind := "true or false"
+			kind := station.Msg("true or false")
 			switch dst.(type) {
 			case *string:
-				kind = "a string"
+				kind = station.Msg("a string")
 			case *[]string:
-				kind = "a list of strings"
+				kind = station.Msg("a list of strings")
 			case *float64:
-				kind = "a number"
+				kind = station.Msg("a number")
 			}
 			return nil, station.Errorf(station.CodeInvalidParameter, name, "%s must be %s", name, kind)
 		}

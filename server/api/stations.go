@@ -46,7 +46,7 @@ func putScratch(s *scratch) {
 func (s *server) snapshot() (*catalog.Snapshot, error) {
 	snap := s.Catalog.Current()
 	if snap == nil {
-		return nil, &station.Error{Code: station.CodeUnavailable, Detail: "the station index is still loading; retry shortly"}
+		return nil, station.Errorf(station.CodeUnavailable, "", "the station index is still loading; retry shortly")
 	}
 	return snap, nil
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -86,8 +85,7 @@ func (u *uploadReader) failed(minRate int) *station.Error {
 	}
 	var ne net.Error
 	if errors.As(u.err, &ne) && ne.Timeout() {
-		return &station.Error{Code: codeUploadTooSlow, Detail: fmt.Sprintf(
-			"the upload brought less than %d bytes a second over %v (or stalled); nothing was imported; try again on a steadier connection", minRate, u.window)}
+		return station.Errorf(codeUploadTooSlow, "", "the upload brought less than %d bytes a second over %v (or stalled); nothing was imported; try again on a steadier connection", minRate, u.window)
 	}
-	return &station.Error{Code: codeUploadIncomplete, Detail: "the upload ended before the whole file arrived (the connection closed or broke); nothing was imported; send the file again"}
+	return station.Errorf(codeUploadIncomplete, "", "the upload ended before the whole file arrived (the connection closed or broke); nothing was imported; send the file again")
 }

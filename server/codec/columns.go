@@ -1,7 +1,6 @@
 package codec
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -122,8 +121,7 @@ func matchHeader(cells []string) (*columns, int, []*station.Error) {
 			c.ignored = append(c.ignored, h)
 		case c.idx[f] >= 0:
 			known++
-			errs = append(errs, &station.Error{Code: station.CodeDuplicateParameter, Field: h,
-				Detail: fmt.Sprintf("column %q means %s, like column %q before it: keep one", h, f, c.label[f])})
+			errs = append(errs, station.Errorf(station.CodeDuplicateParameter, h, "column %q means %s, like column %q before it: keep one", h, f, c.label[f]))
 		default:
 			known++
 			c.idx[f] = i
@@ -132,8 +130,7 @@ func matchHeader(cells []string) (*columns, int, []*station.Error) {
 	}
 	for _, f := range []field{fName, fLon, fLat} {
 		if c.idx[f] < 0 {
-			errs = append(errs, &station.Error{Code: station.CodeMissingParameter, Field: f.String(),
-				Detail: fmt.Sprintf("the header has no %s column (%s)", f, synonymsOf(f))})
+			errs = append(errs, station.Errorf(station.CodeMissingParameter, f.String(), "the header has no %s column (%s)", f, synonymsOf(f)))
 		}
 	}
 	return c, known, errs

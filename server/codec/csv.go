@@ -149,8 +149,7 @@ func (im *importer) readCSV(br *bufio.Reader) error {
 					return err
 				}
 			}
-			im.addError(&station.Error{Code: station.CodeInvalidImport, Row: t.dataRow(),
-				Detail: fmt.Sprintf("the row is not valid CSV (%v): a quote inside a cell must be doubled, and a cell with a quote, comma or line break must be quoted", pe.Err)})
+			im.addError(station.RowErrorf(station.CodeInvalidImport, t.dataRow(), "", "the row is not valid CSV (%v): a quote inside a cell must be doubled, and a cell with a quote, comma or line break must be quoted", pe.Err))
 			continue
 		case err != nil:
 			return err

@@ -93,7 +93,7 @@ func notationCoord(name, s string) (v float64, handled bool, e *station.Error) {
 	for i, p := range parts {
 		if i > 0 && p >= 60 {
 			return 0, true, station.Errorf(CodeDMSCoordinate, name,
-				"%s %q has %s of %v, which must be under 60: check the value (is a digit missing or doubled?)", name, s, [...]string{"", "minutes", "seconds"}[i], p)
+				"%s %q has %s of %v, which must be under 60: check the value (is a digit missing or doubled?)", name, s, [...]station.Message{{}, station.Msg("minutes"), station.Msg("seconds")}[i], p)
 		}
 	}
 	v = parts[0]
@@ -109,7 +109,7 @@ func notationCoord(name, s string) (v float64, handled bool, e *station.Error) {
 	}
 	switch h {
 	case 'W', 'S', '-':
-		where := map[byte]string{'W': "west", 'S': "south", '-': "negative (west or south)"}[h]
+		where := map[byte]station.Message{'W': station.Msg("west"), 'S': station.Msg("south"), '-': station.Msg("negative (west or south)")}[h]
 		return 0, true, station.Errorf(CodeWrongHemisphere, name,
 			"%s %q is %s, but Liaoning is east longitude and north latitude: check the value and its mark (东经/E, 北纬/N)", name, s, where)
 	}
@@ -225,8 +225,8 @@ func checkMarks(lonName, latName, lonText, latText string) *station.Error {
 	for _, c := range []struct {
 		name, text string
 		wrong      []byte
-		axis       string
-	}{{lonName, lonText, []byte{'N', 'S'}, "longitude"}, {latName, latText, []byte{'E', 'W'}, "latitude"}} {
+		axis       station.Message
+	}{{lonName, lonText, []byte{'N', 'S'}, station.Msg("longitude")}, {latName, latText, []byte{'E', 'W'}, station.Msg("latitude")}} {
 		if _, h, ok := cutHemisphere(c.text); ok && (h == c.wrong[0] || h == c.wrong[1]) {
 			return station.Errorf(CodeDMSCoordinate, c.name,
 				"%s %q is marked %c, which is not a %s mark: check whether the marks or the values are in the wrong column", c.name, c.text, h, c.axis)

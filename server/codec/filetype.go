@@ -20,86 +20,85 @@ import (
 const CodeUnsupportedFileType = "unsupported_file_type"
 
 // resaveAdvice is what a clerk can do with any of them.
-const resaveAdvice = "请用 Excel 打开后另存为 .xlsx 或 CSV UTF-8 再导入 (open it in Excel and save it as .xlsx or CSV UTF-8, then import that)"
 
 // magic is the table of what a file's first bytes show, for the types that clerks upload by mistake
 // and that net/http.DetectContentType does not name (or names too loosely).
 var magic = []struct {
 	prefix string
-	what   string
+	what   station.Message
 }{
-	{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "an OLE container: a legacy .xls workbook (Excel 97–2003) or a password-protected .xlsx (remove the password first)"},
-	{"%PDF-", "a PDF document"},
-	{"\x1F\x8B", "a gzip archive"},
-	{"\xFD7zXZ\x00", "an xz archive"},
-	{"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"},
-	{"Rar!\x1A\x07", "a RAR archive"},
-	{"{\\rtf", "an RTF document"},
-	{"MIME-Version:", "a single-file web page (.mht)"},
-	{"MZ\x90\x00", "a Windows program"},
-	{"\x7FELF", "a program"},
-	{"\x00\x00\x00\x0CjP  ", "a JPEG 2000 image"},
-	{"II*\x00", "a TIFF image"},
-	{"MM\x00*", "a TIFF image"},
-	{"SQLite format 3\x00", "an SQLite database"},
+	{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", station.Msg("an OLE container: a legacy .xls workbook (Excel 97–2003) or a password-protected .xlsx (remove the password first)")},
+	{"%PDF-", station.Msg("a PDF document")},
+	{"\x1F\x8B", station.Msg("a gzip archive")},
+	{"\xFD7zXZ\x00", station.Msg("an xz archive")},
+	{"7z\xBC\xAF\x27\x1C", station.Msg("a 7-Zip archive")},
+	{"Rar!\x1A\x07", station.Msg("a RAR archive")},
+	{"{\\rtf", station.Msg("an RTF document")},
+	{"MIME-Version:", station.Msg("a single-file web page (.mht)")},
+	{"MZ\x90\x00", station.Msg("a Windows program")},
+	{"\x7FELF", station.Msg("a program")},
+	{"\x00\x00\x00\x0CjP  ", station.Msg("a JPEG 2000 image")},
+	{"II*\x00", station.Msg("a TIFF image")},
+	{"MM\x00*", station.Msg("a TIFF image")},
+	{"SQLite format 3\x00", station.Msg("an SQLite database")},
 }
 
 // unsupportedType returns the refusal of a file whose first bytes (head, the whole file when whole)
 // show a type Import does not read, or nil. It looks only at magic bytes, so it runs before any
 // parsing and whatever format was declared.
 func unsupportedType(head []byte, whole bool) *station.Error {
-	what := detectUnsupported(head, whole)
-	if what == "" {
+	what, found := detectUnsupported(head, whole)
+	if !found {
 		return nil
 	}
-	return &station.Error{Code: CodeUnsupportedFileType, Field: "file",
-		Detail: fileTypeDetail(what)}
+	return fileTypeError(what)
 }
 
-// fileTypeDetail says what was found and what to do.
-func fileTypeDetail(what string) string {
-	return "检测到的文件类型：" + what + "，不是可导入的站点表 (the file is " + what + ", not a station list)。" + resaveAdvice
+// fileTypeError says what was found and what to do.
+func fileTypeError(what station.Message) *station.Error {
+	return station.Errorf(CodeUnsupportedFileType, "file",
+		"the file is %s, not a station list: open it in Excel and save it as .xlsx or CSV UTF-8, then import that", what)
 }
 
-// detectUnsupported names what head shows, or "" for something Import may read.
-func detectUnsupported(head []byte, whole bool) string {
+// detectUnsupported names what head shows, or reports false for something Import may read.
+func detectUnsupported(head []byte, whole bool) (station.Message, bool) {
 	if whole && len(bytes.TrimSpace(bytes.TrimPrefix(head, utf8BOM))) == 0 {
-		return "an empty file"
+		return station.Msg("an empty file"), true
 	}
 	for _, m := range magic {
 		if bytes.HasPrefix(head, []byte(m.prefix)) {
-			return m.what
+			return m.what, true
 		}
 	}
 	if bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")) {
-		return "" // XLSX, or a zip readXLSX refuses by its content (see zipNotWorkbook)
+		return station.Message{}, false // XLSX, or a zip readXLSX refuses by its content (see zipNotWorkbook)
 	}
 	if hasBOM(head) && !bytes.HasPrefix(head, utf8BOM) {
-		return "" // UTF-16 or UTF-32 text
+		return station.Message{}, false // UTF-16 or UTF-32 text
 	}
 	head = bytes.TrimPrefix(head, utf8BOM) // an HTML page saved by Notepad has one
 	switch ct := http.DetectContentType(head); {
 	case strings.HasPrefix(ct, "image/"):
-		return "an image (" + strings.TrimPrefix(ct, "image/") + ")"
+		return station.Msg("an image (%s)", strings.TrimPrefix(ct, "image/")), true
 	case strings.HasPrefix(ct, "audio/"), strings.HasPrefix(ct, "video/"), ct == "application/ogg":
-		return "an audio or video file"
+		return station.Msg("an audio or video file"), true
 	case strings.HasPrefix(ct, "font/"), ct == "application/vnd.ms-fontobject":
-		return "a font"
+		return station.Msg("a font"), true
 	case ct == "application/wasm", ct == "application/postscript":
-		return "a program or print file"
+		return station.Msg("a program or print file"), true
 	case strings.HasPrefix(ct, "text/html"):
-		return "a web page (HTML, as Excel saves \"网页\" or a site exports \"xls\")"
+		return station.Msg("a web page (HTML, as Excel saves \"网页\" or a site exports \"xls\")"), true
 	}
 	if t := bytes.TrimLeft(head, " \t\r\n"); bytes.HasPrefix(t, []byte("<?xml")) {
 		if bytes.Contains(head, []byte("urn:schemas-microsoft-com:office:spreadsheet")) {
-			return "an XML Spreadsheet 2003 workbook"
+			return station.Msg("an XML Spreadsheet 2003 workbook"), true
 		}
-		return "an XML document"
+		return station.Msg("an XML document"), true
 	}
 	if binaryText(head) {
-		return "binary data"
+		return station.Msg("binary data"), true
 	}
-	return ""
+	return station.Message{}, false
 }
 
 // hasBOM reports a UTF-8, UTF-16 or UTF-32 byte order mark: text that readCSV decodes.
@@ -164,25 +163,25 @@ func zipNotWorkbook(body []byte) *station.Error {
 	if err != nil {
 		return nil
 	}
-	what, excel := "a zip archive (not an Excel workbook)", false
+	what, excel, xlsb := station.Msg("a zip archive (not an Excel workbook)"), false, false
 	for _, f := range zr.File {
 		switch name := strings.ToLower(f.Name); {
 		case name == "xl/workbook.bin":
-			what = "an Excel binary workbook (.xlsb)"
+			what, xlsb = station.Msg("an Excel binary workbook (.xlsb)"), true
 		case strings.HasPrefix(name, "xl/"):
 			excel = true // a workbook, whole or damaged: excelize says which
 		case f.Name == "mimetype":
-			what = "an OpenDocument file (.ods/.odt)"
+			what = station.Msg("an OpenDocument file (.ods/.odt)")
 		case strings.HasPrefix(f.Name, "word/"):
-			what = "a Word document (.docx)"
+			what = station.Msg("a Word document (.docx)")
 		case strings.HasPrefix(f.Name, "ppt/"):
-			what = "a PowerPoint presentation (.pptx)"
+			what = station.Msg("a PowerPoint presentation (.pptx)")
 		}
 	}
-	if excel && !strings.HasSuffix(what, "(.xlsb)") {
+	if excel && !xlsb {
 		return nil
 	}
-	return &station.Error{Code: CodeUnsupportedFileType, Field: "file", Detail: fileTypeDetail(what)}
+	return fileTypeError(what)
 }
 
 // zipReadNotWorkbook reads the rest of a zip declared as CSV or GeoJSON and refuses it as

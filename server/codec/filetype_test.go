@@ -88,7 +88,7 @@ func TestImportRefusesOtherFileTypes(t *testing.T) {
 				if !asError(err, &e) || e.Code != codec.CodeUnsupportedFileType {
 					t.Fatalf("err %v (errors %v), want unsupported_file_type", err, res.Errors)
 				}
-				if !strings.Contains(e.Detail, c.says) || !strings.Contains(e.Detail, "另存为 .xlsx 或 CSV UTF-8") {
+				if !strings.Contains(e.Detail, c.says) || !strings.Contains(e.In(station.LangZh).Detail, "另存为 .xlsx 或 CSV UTF-8") {
 					t.Fatalf("detail %q: want it to say %q and how to save the file", e.Detail, c.says)
 				}
 				if res.Stations != nil {

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,19 +71,21 @@ func (im *importer) readGeoJSON(br *bufio.Reader) error {
 	}
 	dec := json.NewDecoder(br)
 	dec.UseNumber()
-	bad := func(format string, args ...any) error {
-		return &station.Error{Code: station.CodeInvalidImport, Detail: "not a GeoJSON FeatureCollection: " + fmt.Sprintf(format, args...)}
+	badf := func(format string, args ...any) error {
+		e := station.Errorf(station.CodeInvalidImport, "", "not a GeoJSON FeatureCollection: ")
+		e.Append(format, args...)
+		return e
 	}
 	syntax := func(err error) error {
 		if errors.Is(err, errTooLarge) {
 			return err
 		}
-		return bad("%v (at byte %d)", err, dec.InputOffset())
+		return badf("%v (at byte %d)", err, dec.InputOffset())
 	}
 	if tok, err := dec.Token(); err != nil {
 		return syntax(err)
 	} else if tok != json.Delim('{') {
-		return bad("expected an object")
+		return badf("expected an object")
 	}
 	var typ string
 	sawFeatures := false
@@ -99,7 +100,7 @@ func (im *importer) readGeoJSON(br *bufio.Reader) error {
 				return syntax(err)
 			}
 			if typ != "FeatureCollection" {
-				return bad("type is %q", typ)
+				return badf("type is %q", typ)
 			}
 		case "crs":
 			// RFC 7946 dropped "crs"; older files name WGS-84 in it. Anything else is a CRS we would
@@ -109,15 +110,14 @@ func (im *importer) readGeoJSON(br *bufio.Reader) error {
 				return syntax(err)
 			}
 			if s := string(raw); im.opt.CRS != spatial.WGS84 || !(strings.Contains(s, "CRS84") || strings.Contains(s, "4326")) {
-				im.addError(&station.Error{Code: station.CodeInvalidImport, Field: "crs",
-					Detail: fmt.Sprintf("the file names its CRS in a \"crs\" member (%s), which RFC 7946 removed: delete it and declare the CRS (wgs84, gcj02 or bd09) with the import", truncate(s, 80))})
+				im.addError(station.Errorf(station.CodeInvalidImport, "crs", "the file names its CRS in a \"crs\" member (%s), which RFC 7946 removed: delete it and declare the CRS (wgs84, gcj02 or bd09) with the import", truncate(s, 80)))
 			}
 		case "features":
 			sawFeatures = true
 			if tok, err := dec.Token(); err != nil {
 				return syntax(err)
 			} else if tok != json.Delim('[') {
-				return bad("features is not an array")
+				return badf("features is not an array")
 			}
 			for dec.More() {
 				var f geoFeature
@@ -143,28 +143,28 @@ func (im *importer) readGeoJSON(br *bufio.Reader) error {
 		return syntax(err)
 	}
 	if typ == "" {
-		return bad("no \"type\": \"FeatureCollection\"")
+		return badf("no \"type\": \"FeatureCollection\"")
 	}
 	if !sawFeatures {
-		return bad("no \"features\" array")
+		return badf("no \"features\" array")
 	}
 	if _, err := dec.Token(); err == nil {
-		return bad("more data after the FeatureCollection")
+		return badf("more data after the FeatureCollection")
 	}
 	return nil
 }
 
 // feature turns one GeoJSON feature into a row.
 func (im *importer) feature(row int, f *geoFeature) {
-	fail := func(fieldName, format string, args ...any) {
-		im.addError(&station.Error{Code: station.CodeInvalidParameter, Row: row, Field: fieldName, Detail: fmt.Sprintf(format, args...)})
+	failf := func(fieldName, format string, args ...any) {
+		im.addError(station.RowErrorf(station.CodeInvalidParameter, row, fieldName, format, args...))
 	}
 	if f.Type != "Feature" {
-		fail("type", "feature type is %q, not \"Feature\"", f.Type)
+		failf("type", "feature type is %q, not \"Feature\"", f.Type)
 		return
 	}
 	if f.Properties.dup != "" {
-		fail(f.Properties.dup, "property %q is given twice; give it once", f.Properties.dup)
+		failf(f.Properties.dup, "property %q is given twice; give it once", f.Properties.dup)
 		return
 	}
 	var v rowValues
@@ -186,13 +186,13 @@ func (im *importer) feature(row int, f *geoFeature) {
 			continue
 		}
 		if labels[fld] != "" {
-			fail(key, "properties %q and %q both mean %s: keep one", labels[fld], key, fld)
+			failf(key, "properties %q and %q both mean %s: keep one", labels[fld], key, fld)
 			return
 		}
 		labels[fld] = key
 		s, ok := propertyText(raw)
 		if !ok {
-			fail(key, "property %q is an object; expected text, a number or a list", key)
+			failf(key, "property %q is an object; expected text, a number or a list", key)
 			return
 		}
 		v[fld] = station.Clean(s)
@@ -201,28 +201,28 @@ func (im *importer) feature(row int, f *geoFeature) {
 	if len(f.ID) > 0 && string(f.ID) != "null" {
 		id, ok := propertyText(f.ID)
 		if !ok || strings.HasPrefix(strings.TrimSpace(string(f.ID)), "[") {
-			fail("id", "the feature id must be a string or a number")
+			failf("id", "the feature id must be a string or a number")
 			return
 		}
 		if v[fID] != "" && v[fID] != id {
-			fail("id", "the feature id %q differs from properties.id %q", id, v[fID])
+			failf("id", "the feature id %q differs from properties.id %q", id, v[fID])
 			return
 		}
 		v[fID] = id
 	}
 	// The geometry gives the position; lon/lat properties are used only when it is null.
-	lon, lat, msg := pointText(f.Geometry)
+	lon, lat, msg, null := pointText(f.Geometry)
 	coordField := "geometry"
 	switch {
-	case msg == "null" && (v[fLon] != "" || v[fLat] != ""):
+	case null && (v[fLon] != "" || v[fLat] != ""):
 		coordField = ""
-	case msg == "null":
-		im.addError(&station.Error{Code: CodeMissingCoordinate, Row: row, Field: "geometry", Detail: "the feature has no geometry: a station is a Point"})
+	case null:
+		im.addError(station.RowErrorf(CodeMissingCoordinate, row, "geometry", "the feature has no geometry: a station is a Point"))
 		return
-	case msg == "":
+	case msg.IsZero():
 		v[fLon], v[fLat] = lon, lat
 	default:
-		fail("geometry", "%s", msg)
+		failf("geometry", "%s", msg)
 		return
 	}
 	for f := range nFields {
@@ -256,29 +256,29 @@ func (im *importer) property(key string) (field, bool) {
 
 // pointText returns a Point geometry's longitude and latitude as written, or why it is not one ("null"
 // for a null or absent geometry, which parseCoord then reports as missing).
-func pointText(raw json.RawMessage) (lon, lat, msg string) {
+func pointText(raw json.RawMessage) (lon, lat string, msg station.Message, null bool) {
 	if len(raw) == 0 || string(raw) == "null" {
-		return "", "", "null"
+		return "", "", station.Message{}, true
 	}
 	var g geoPoint
 	if err := json.Unmarshal(raw, &g); err != nil {
-		return "", "", "geometry is not a GeoJSON geometry object"
+		return "", "", station.Msg("geometry is not a GeoJSON geometry object"), false
 	}
 	if g.Type != "Point" {
-		return "", "", fmt.Sprintf("geometry is a %q; a station is a Point", g.Type)
+		return "", "", station.Msg("geometry is a %q; a station is a Point", g.Type), false
 	}
 	if len(g.Coordinates) < 2 || len(g.Coordinates) > 3 {
-		return "", "", "a Point's coordinates are [longitude, latitude]"
+		return "", "", station.Msg("a Point's coordinates are [longitude, latitude]"), false
 	}
 	var nums [2]string
 	for i := range nums {
 		var n json.Number
 		if c := bytes.TrimSpace(g.Coordinates[i]); len(c) > 0 && c[0] == '"' || json.Unmarshal(g.Coordinates[i], &n) != nil {
-			return "", "", fmt.Sprintf("coordinate %s is not a number", truncate(string(g.Coordinates[i]), 40))
+			return "", "", station.Msg("coordinate %s is not a number", truncate(string(g.Coordinates[i]), 40)), false
 		}
 		nums[i] = n.String()
 	}
-	return nums[0], nums[1], ""
+	return nums[0], nums[1], station.Message{}, false
 }
 
 // propertyText turns a property value into cell text: strings as they are, numbers as written (whole

@@ -223,11 +223,11 @@ func (l *limitReader) Read(p []byte) (int, error) {
 var errTooLarge = errors.New("over the size limit")
 
 func tooLarge(max int64) *station.Error {
-	size := fmt.Sprintf("%d bytes", max)
+	size := station.Msg("%d bytes", max)
 	if max >= 1<<20 {
-		size = fmt.Sprintf("%d MB", max>>20)
+		size = station.Msg("%d MB", max>>20)
 	}
-	return &station.Error{Code: CodePayloadTooLarge, Detail: "the file is larger than the limit of " + size}
+	return station.Errorf(CodePayloadTooLarge, "", "the file is larger than the limit of %s", size)
 }
 
 // readErr turns what went wrong while reading into Import's error: the size limit, a domain error as
@@ -286,7 +286,7 @@ func (im *importer) stations() []station.Station {
 func (im *importer) countRow() error {
 	im.res.Rows++
 	if im.res.Rows > im.opt.MaxRows {
-		return &station.Error{Code: CodePayloadTooLarge, Detail: fmt.Sprintf("the file has more than %d rows", im.opt.MaxRows)}
+		return station.Errorf(CodePayloadTooLarge, "", "the file has more than %d rows", im.opt.MaxRows)
 	}
 	return nil
 }
@@ -353,8 +353,7 @@ func (t *table) header(cells []string) bool {
 
 // noHeader records that no header was found.
 func (t *table) noHeader() {
-	t.im.addError(&station.Error{Code: station.CodeInvalidImport, Detail: fmt.Sprintf(
-		"no header row: none of the first %d rows names at least 3 known columns (id, name, kind, lon, lat, 名称, 经度, 纬度 …)", headerSearchRows)})
+	t.im.addError(station.Errorf(station.CodeInvalidImport, "", "no header row: none of the first %d rows names at least 3 known columns (id, name, kind, lon, lat, 名称, 经度, 纬度 …)", headerSearchRows))
 }
 
 // data turns one data row into a station. Blank rows are skipped.
@@ -373,15 +372,13 @@ func (t *table) data(cells []string, unneutralize bool) error {
 		return err
 	}
 	if note, ok := footer(cells); ok {
-		t.im.addError(&station.Error{Code: station.CodeInvalidImport, Row: t.dataRow(),
-			Detail: fmt.Sprintf("this row is a note under the list (%.40q), not a station: delete it from the file", note)})
+		t.im.addError(station.RowErrorf(station.CodeInvalidImport, t.dataRow(), "", "this row is a note under the list (%.40q), not a station: delete it from the file", note))
 		return nil
 	}
 	if len(cells) > t.cols.width {
 		for i := t.cols.width; i < len(cells); i++ {
 			if strings.TrimSpace(cells[i]) != "" {
-				t.im.addError(&station.Error{Code: station.CodeInvalidImport, Row: t.dataRow(),
-					Detail: fmt.Sprintf("the row has a value in column %d, past the last column of the header (%d)", i+1, t.cols.width)})
+				t.im.addError(station.RowErrorf(station.CodeInvalidImport, t.dataRow(), "", "the row has a value in column %d, past the last column of the header (%d)", i+1, t.cols.width))
 				return nil
 			}
 		}

@@ -1,7 +1,6 @@
 package codec
 
 import (
-	"fmt"
 	"strings"
 	"sync"
 	"unicode"
@@ -20,12 +19,12 @@ const CodeGarbledText = "garbled_text"
 // The ways a cell shows it was decoded wrongly. Each needs evidence: a mark no real text has, or a
 // re-encoding that gives back valid and more plausible Chinese.
 const (
-	garbledReplacement = "含替换字符 �（GBK 文件被当作 UTF-8 读过）"
-	garbledInvalid     = "含无效的 UTF-8 字节（文件混用了两种编码）"
-	garbledQuestion    = "汉字变成了问号"
-	garbledFromGBK     = "是 UTF-8 文字被当作 GBK 读取后的乱码"
-	garbledFromLatin   = "是 UTF-8 文字被当作 Windows-1252/Latin-1 读取后的乱码"
-	garbledGBKLatin    = "是 GBK 文字被当作 Windows-1252/Latin-1 读取后的乱码"
+	garbledReplacement = "replacement"
+	garbledInvalid     = "invalid"
+	garbledQuestion    = "question"
+	garbledFromGBK     = "utf8-as-gbk"
+	garbledFromLatin   = "utf8-as-latin"
+	garbledGBKLatin    = "gbk-as-latin"
 )
 
 // replacementMarks reports what a replacement character U+FFFD (EF BF BD) becomes when the text is
@@ -76,28 +75,44 @@ func (g *garbleScan) finding() *station.Error {
 	if g.cells == 0 {
 		return nil
 	}
-	var b strings.Builder
-	b.WriteString("文件中有乱码，文字在保存前被按错误的编码读取过：")
+	items := make(station.Items, len(g.first))
 	for i, c := range g.first {
-		if i > 0 {
-			b.WriteString("；")
+		where := station.Msg("the header")
+		if c.row > 0 {
+			where = station.Msg("row %d", c.row)
 		}
-		if c.row == 0 {
-			b.WriteString("表头")
-		} else {
-			fmt.Fprintf(&b, "第 %d 行", c.row)
-		}
-		if c.column != "" {
-			fmt.Fprintf(&b, "「%s」列", c.column)
-		}
-		fmt.Fprintf(&b, "“%s”%s", clip(c.text, 24), c.how)
-		if c.fixed != "" {
-			fmt.Fprintf(&b, "（原文应为“%s”）", clip(c.fixed, 24))
+		text, how := clip(c.text, 24), howMessage(c.how)
+		switch {
+		case c.column != "" && c.fixed != "":
+			items[i] = station.Msg(`%s, column %s: "%s" %s (it should read "%s")`, where, c.column, text, how, clip(c.fixed, 24))
+		case c.column != "":
+			items[i] = station.Msg(`%s, column %s: "%s" %s`, where, c.column, text, how)
+		case c.fixed != "":
+			items[i] = station.Msg(`%s: "%s" %s (it should read "%s")`, where, text, how, clip(c.fixed, 24))
+		default:
+			items[i] = station.Msg(`%s: "%s" %s`, where, text, how)
 		}
 	}
-	fmt.Fprintf(&b, "。共 %d 个单元格。请回到原始文件，用 Excel 打开后“另存为 CSV UTF-8”或 .xlsx，或在导入文本时选择正确的编码（如 65001: Unicode (UTF-8) 或 936: 简体中文 (GBK)），然后重新导入；没有导入任何数据。", g.cells)
-	fmt.Fprintf(&b, " (garbled text in %d cell(s), first in row %d: the file was decoded with the wrong encoding before it was saved; save the original again as CSV UTF-8 or .xlsx; nothing was imported)", g.cells, g.first[0].row)
-	return &station.Error{Code: CodeGarbledText, Field: g.first[0].column, Detail: b.String()}
+	return station.Errorf(CodeGarbledText, g.first[0].column, "the file holds garbled text: it was read with the wrong encoding before it was saved: %s. %d cell(s) in all. "+
+		"Go back to the original file, open it in Excel and save it as CSV UTF-8 or .xlsx, or choose the right encoding when the text is imported "+
+		"(65001: Unicode (UTF-8) or 936: Simplified Chinese (GBK)), then import again; nothing was imported.", items, g.cells)
+}
+
+// howMessage says what a garbled* way means, for the finding.
+func howMessage(how string) station.Message {
+	switch how {
+	case garbledReplacement:
+		return station.Msg("holds the replacement character � (a GBK file was read as UTF-8)")
+	case garbledInvalid:
+		return station.Msg("holds bytes that are not UTF-8 (the file mixes two encodings)")
+	case garbledQuestion:
+		return station.Msg("has question marks where Chinese characters were")
+	case garbledFromGBK:
+		return station.Msg("is UTF-8 text read as GBK")
+	case garbledFromLatin:
+		return station.Msg("is UTF-8 text read as Windows-1252/Latin-1")
+	}
+	return station.Msg("is GBK text read as Windows-1252/Latin-1")
 }
 
 // clip shortens s to at most n runes for a message, control characters shown as "·".

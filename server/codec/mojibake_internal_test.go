@@ -65,3 +65,15 @@ func TestMisdecodedNoFalseAlarms(t *testing.T) {
 }
 
 func isUTF8Text(b []byte) bool { return validUTF8Prefix(b, true) }
+
+// The ways a cell is garbled are shown inside the finding in the reader's language.
+func TestGarbledHowTranslated(t *testing.T) {
+	seen := map[string]bool{}
+	for _, how := range []string{garbledReplacement, garbledInvalid, garbledQuestion, garbledFromGBK, garbledFromLatin, garbledGBKLatin} {
+		en, zh := howMessage(how).In(station.LangEn), howMessage(how).In(station.LangZh)
+		if seen[en] || en == zh {
+			t.Errorf("%s: %q / %q", how, en, zh)
+		}
+		seen[en] = true
+	}
+}

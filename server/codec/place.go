@@ -36,19 +36,19 @@ func checkPlace(st *station.Station, crs spatial.CRS, lonName string) *station.E
 		return nil
 	}
 	dist := distanceToAny(declared, p)
-	where := "不在辽宁省任何区县内（省外或海上）"
+	where := station.Msg("it is in no district of Liaoning (outside the province or at sea)")
 	if d, c, ok := areas.Locate(p); ok {
-		where = "实际落在" + c.Name + d.Name
+		where = station.Msg("it lies in %s%s", c.Name, d.Name)
 	}
 	typed := spatial.FromWGS84(crs, p)
-	return station.Errorf(CodeOutsideDistrict, lonName, "坐标（%s, %s）在所填的%s以外 %.1f 公里，%s。%s",
+	return station.Errorf(CodeOutsideDistrict, lonName, "the point (%s, %s) is outside %s, the place given, by %.1f km: %s. %s",
 		fmtDeg(typed[0]), fmtDeg(typed[1]), placeName(declared[0]), dist/1000, where, likelyCause(declared, typed, crs))
 }
 
 // likelyCause explains a point that misses its area by the first mistake whose undoing makes it fit:
 // degrees-minutes typed as decimals, swapped columns, a CRS other than the declared one. typed is the
 // point as the row held it, in crs.
-func likelyCause(declared []areas.Area, typed orb.Point, crs spatial.CRS) string {
+func likelyCause(declared []areas.Area, typed orb.Point, crs spatial.CRS) station.Message {
 	p := spatial.ToWGS84(crs, typed)
 	fits := func(q orb.Point) bool { return nearAny(declared, spatial.ToWGS84(crs, q)) }
 	for _, asDM := range []struct {
@@ -64,37 +64,37 @@ func likelyCause(declared []areas.Area, typed orb.Point, crs spatial.CRS) string
 			if (q.lon && !lonOK) || (q.lat && !latOK) || !fits(q.p) {
 				continue
 			}
-			var meant []string
+			var meant station.Items
 			if q.lon {
-				meant = append(meant, fmt.Sprintf("%s 应为 %s（%s）", fmtDeg(typed[0]), asDM.form(typed[0]), fmtDeg(lon)))
+				meant = append(meant, station.Msg("%s should be %s (%s)", fmtDeg(typed[0]), asDM.form(typed[0]), fmtDeg(lon)))
 			}
 			if q.lat {
-				meant = append(meant, fmt.Sprintf("%s 应为 %s（%s）", fmtDeg(typed[1]), asDM.form(typed[1]), fmtDeg(lat)))
+				meant = append(meant, station.Msg("%s should be %s (%s)", fmtDeg(typed[1]), asDM.form(typed[1]), fmtDeg(lat)))
 			}
-			return "可能把度分秒当成小数填写：" + strings.Join(meant, "，") + "，换算后落在所填区域内；请填十进制度数，或写成度分秒（如 123°25′30″）。"
+			return station.Msg("Degrees, minutes and seconds may have been typed as decimals: %s, which falls inside the place given; write decimal degrees, or degrees and minutes with their marks (such as 123°25′30″).", meant)
 		}
 	}
 	if fits(orb.Point{typed[1], typed[0]}) {
-		return "可能经度和纬度两列填反了：对调后落在所填区域内。"
+		return station.Msg("Longitude and latitude may be in each other's columns: swapped, the point falls inside the place given.")
 	}
 	// GCJ-02's shift is part of BD-09's, so near a border both may make a point fit: then both are named
-	var fitting, names, params []string
+	var fitting, params station.Either
 	for _, other := range []spatial.CRS{spatial.WGS84, spatial.GCJ02, spatial.BD09} {
 		if other != crs && nearAny(declared, spatial.ToWGS84(other, typed)) {
-			fitting = append(fitting, fmt.Sprintf("%s（%s）", crsName(other), crsSource(other)))
-			names, params = append(names, crsName(other)), append(params, "crs="+other.String())
+			fitting = append(fitting, station.Msg("%s (%s)", crsName(other), crsSource(other)))
+			params = append(params, station.Msg("crs=%s", other.String()))
 		}
 	}
 	if len(fitting) > 0 {
-		return fmt.Sprintf("可能坐标系不对：按 %s 换算后落在所填区域内，而导入按 %s 换算；请核对坐标来源，用 %s 重新导入。",
-			strings.Join(fitting, "或"), crsName(crs), strings.Join(params, " 或 "))
+		return station.Msg("The coordinate system may be wrong: converted as %s the point falls inside the place given, while the import converted it as %s; check where the coordinates came from and import again with %s.",
+			fitting, crsName(crs), params)
 	}
 	for _, other := range []spatial.CRS{spatial.GCJ02, spatial.BD09} {
 		if nearAny(declared, spatial.FromWGS84(other, p)) {
-			return fmt.Sprintf("可能坐标系换算方向反了：由 WGS-84 转成 %s 后才落在所填区域内；请核对坐标来源。", crsName(other))
+			return station.Msg("The coordinates may have been converted the wrong way: only converted from WGS-84 to %s does the point fall inside the place given; check where they came from.", crsName(other))
 		}
 	}
-	return "请核对经纬度和所填的区县、行政区划代码。"
+	return station.Msg("Check the longitude and latitude against the district and administrative code given.")
 }
 
 // declaredAreas are the areas a row says it is in: the adcode's; else the districts of that name (in
@@ -243,12 +243,12 @@ func crsName(c spatial.CRS) string {
 	return "WGS-84"
 }
 
-func crsSource(c spatial.CRS) string {
+func crsSource(c spatial.CRS) station.Message {
 	switch c {
 	case spatial.GCJ02:
-		return "高德、腾讯地图的坐标"
+		return station.Msg("coordinates from Amap or Tencent Maps")
 	case spatial.BD09:
-		return "百度地图的坐标"
+		return station.Msg("coordinates from Baidu Maps")
 	}
-	return "GPS、天地图的坐标"
+	return station.Msg("coordinates from GPS or Tianditu")
 }

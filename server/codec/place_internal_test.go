@@ -20,12 +20,12 @@ import (
 func TestPlaceCauseSwapped(t *testing.T) {
 	heping, _ := areas.ByAdcode("210102")
 	typed := orb.Point{heping.Label[1], heping.Label[0]}
-	if got := likelyCause([]areas.Area{heping}, typed, spatial.WGS84); !strings.Contains(got, "经度和纬度两列填反了") {
+	if got := likelyCause([]areas.Area{heping}, typed, spatial.WGS84).In(station.LangZh); !strings.Contains(got, "经度和纬度两列填反了") {
 		t.Errorf("swapped: %q", got)
 	}
 	// nothing undoes a point in the next city
 	dalian, _ := areas.ByAdcode("210202")
-	if got := likelyCause([]areas.Area{heping}, dalian.Label, spatial.WGS84); got != "请核对经纬度和所填的区县、行政区划代码。" {
+	if got := likelyCause([]areas.Area{heping}, dalian.Label, spatial.WGS84).In(station.LangEn); got != "Check the longitude and latitude against the district and administrative code given." {
 		t.Errorf("no cause: %q", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/yizhan/yizhan/server/areas"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/spatial"
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // placeRow is one made-up row: a point as typed and the place it declares.
@@ -34,7 +35,7 @@ func placeCheck(t *testing.T, r placeRow, crs spatial.CRS) string {
 		if e.Code != codec.CodeOutsideDistrict || e.Row != 1 || e.Field != "lon" || detail != "" {
 			t.Fatalf("%+v: unexpected error %v", r, e)
 		}
-		detail = e.Detail
+		detail = e.In(station.LangZh).Detail // the tests read the Chinese, as a clerk does
 	}
 	if (detail == "") != (len(res.Stations) == 1) {
 		t.Fatalf("%+v: %d stations with error %q", r, len(res.Stations), detail)

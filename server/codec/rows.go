@@ -1,7 +1,6 @@
 package codec
 
 import (
-	"fmt"
 	"runtime"
 	"strconv"
 
@@ -175,11 +174,11 @@ func (im *importer) accept() {
 			im.countSwapped(errs)
 			if len(errs) == 0 {
 				if prev, dup := im.ids.add(st.ID, j.row); dup {
-					detail := fmt.Sprintf("id %q is already used by row %d", st.ID, prev)
+					e := station.RowErrorf(station.CodeInvalidImport, j.row, label(j.labels, fID), "id %q is already used by row %d", st.ID, prev)
 					if j.v[fID] == "" {
-						detail = fmt.Sprintf("same name and address as row %d (no id given)", prev)
+						e = station.RowErrorf(station.CodeInvalidImport, j.row, label(j.labels, fID), "same name and address as row %d (no id given)", prev)
 					}
-					errs = []*station.Error{{Code: station.CodeInvalidImport, Row: j.row, Field: label(j.labels, fID), Detail: detail}}
+					errs = []*station.Error{e}
 				}
 			}
 			for _, e := range errs {

@@ -1,8 +1,6 @@
 package codec
 
 import (
-	"fmt"
-
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -32,11 +30,10 @@ func (im *importer) findSwappedColumns() {
 		return
 	}
 	im.res.SwappedRows = n
-	detail := fmt.Sprintf("%d of %d rows have longitude and latitude in each other's columns: the columns are swapped; import again with swap_coordinates=true (--swap-coordinates on the command line) to read them the other way round", n, rows)
+	finding := station.Errorf(CodeColumnsSwapped, "", "%d of %d rows have longitude and latitude in each other's columns: the columns are swapped; import again with swap_coordinates=true (--swap-coordinates on the command line) to read them the other way round", n, rows)
 	if im.opt.SwapCoordinates {
-		detail = fmt.Sprintf("with swap_coordinates=true, %d of %d rows have longitude and latitude in each other's columns: the file's columns were right; import again without swap_coordinates", n, rows)
+		finding = station.Errorf(CodeColumnsSwapped, "", "with swap_coordinates=true, %d of %d rows have longitude and latitude in each other's columns: the file's columns were right; import again without swap_coordinates", n, rows)
 	}
-	finding := &station.Error{Code: CodeColumnsSwapped, Detail: detail}
 	if len(im.res.Errors) >= maxRowErrors {
 		im.res.Errors = im.res.Errors[:maxRowErrors-1]
 		im.res.ErrorsOmitted++

@@ -3,7 +3,6 @@ package codec
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -83,10 +82,10 @@ func parseCoordValue(name, s string) (float64, *station.Error) {
 	v, e := ParseDecimal(name, s)
 	if e != nil {
 		if strings.ContainsAny(s, ",;") {
-			e.Detail = fmt.Sprintf("%s %q holds more than one number: put longitude and latitude in their own columns", name, s)
+			e.Reword("%s %q holds more than one number: put longitude and latitude in their own columns", name, s)
 		} else if t := strings.TrimFunc(s, func(r rune) bool { return strings.ContainsRune("EeNnWwSs东西南北经纬", r) }); t != s {
 			if _, e2 := ParseDecimal(name, t); e2 == nil {
-				e.Detail = fmt.Sprintf("%s %q carries a hemisphere mark: write the plain number %s", name, s, t)
+				e.Reword("%s %q carries a hemisphere mark: write the plain number %s", name, s, t)
 			}
 		}
 		return 0, e

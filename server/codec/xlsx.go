@@ -166,7 +166,7 @@ func isRawNumber(s string) bool {
 // than its declared size, so the declared sizes can be trusted.
 func checkZip(body []byte, opt ImportOptions) error {
 	tooMany := func(n int) error {
-		return &station.Error{Code: CodePayloadTooLarge, Detail: fmt.Sprintf("the workbook holds %d files; at most %d are allowed", n, opt.MaxEntries)}
+		return station.Errorf(CodePayloadTooLarge, "", "the workbook holds %d files; at most %d are allowed", n, opt.MaxEntries)
 	}
 	if n, ok := zipEntryCount(body); ok && n > opt.MaxEntries {
 		return tooMany(n)
@@ -183,15 +183,14 @@ func checkZip(body []byte, opt ImportOptions) error {
 		size := f.UncompressedSize64
 		total += size
 		if size > uint64(opt.MaxUncompressed) || total > uint64(opt.MaxUncompressed) {
-			return &station.Error{Code: CodePayloadTooLarge, Detail: fmt.Sprintf("the workbook unpacks to more than %d MB", opt.MaxUncompressed>>20)}
+			return station.Errorf(CodePayloadTooLarge, "", "the workbook unpacks to more than %d MB", opt.MaxUncompressed>>20)
 		}
 		if size > ratioFloor && size/max(f.CompressedSize64, 1) > maxRatio {
-			return &station.Error{Code: CodePayloadTooLarge, Detail: fmt.Sprintf(
-				"part %q unpacks %d:1 to %d MB, which no spreadsheet does: refused as a zip bomb", truncate(f.Name, 60), size/max(f.CompressedSize64, 1), size>>20)}
+			return station.Errorf(CodePayloadTooLarge, "", "part %q unpacks %d:1 to %d MB, which no spreadsheet does: refused as a zip bomb", truncate(f.Name, 60), size/max(f.CompressedSize64, 1), size>>20)
 		}
 		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
 		if size > maxOtherPart && !strings.HasPrefix(name, "xl/worksheets/sheet") && name != "xl/sharedstrings.xml" {
-			return &station.Error{Code: CodePayloadTooLarge, Detail: fmt.Sprintf("part %q unpacks to %d MB; only worksheets may be that large", truncate(f.Name, 60), size>>20)}
+			return station.Errorf(CodePayloadTooLarge, "", "part %q unpacks to %d MB; only worksheets may be that large", truncate(f.Name, 60), size>>20)
 		}
 	}
 	return nil

@@ -155,8 +155,9 @@ func storageError(err error) error {
 	}
 	switch se.Code() & 0xff { // the primary code, without the extended bits
 	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_READONLY:
-		return &station.Error{Code: station.CodeStorageUnavailable, Cause: err,
-			Detail: "the server cannot write to its database right now (disk full or failing); nothing was changed"}
+		e := station.Errorf(station.CodeStorageUnavailable, "", "the server cannot write to its database right now (disk full or failing); nothing was changed")
+		e.Cause = err
+		return e
 	}
 	return err
 }

@@ -103,9 +103,8 @@ func (p *Patch) Apply(st *Station, now time.Time) *Error {
 		if text != "" && res.Status == hours.Unparsed {
 			// An import keeps such text as it is (a list of thousands must load); an editor sees the
 			// preview and can say it another way, so an edit asks her to.
-			_, perr := hours.Parse(text)
 			return Errorf(CodeInvalidParameter, "opening_hours",
-				"the opening hours %q are not understood (%v): write them as in the preview, e.g. Mo-Fr 08:00-18:00; PH off", text, perr)
+				"the opening hours %q are not understood: write them as in the preview, such as \"周一至周五 8:00-18:00\" or \"Mo-Fr 08:00-18:00; PH off\"", text)
 		}
 		st.OpeningHours = res.Normalized
 	}

@@ -292,7 +292,7 @@ test('typed text: Chinese and OSM with ";" get a live preview, the grid follows 
   await page.click('#save');
   assert.equal((await res).status(), 400);
   await page.waitForSelector('#hours-text-error:not([hidden])');
-  assert.match(await page.textContent('#hours-text-error'), /not understood/);
+  assert.match(await page.textContent('#hours-text-error'), /没能看懂开放时间/, 'in the page\'s language');
   assert.equal(await page.getAttribute('#hours-text', 'aria-invalid'), 'true');
   assert.equal((await station('E2E-M-04')).props.version, before.props.version, 'nothing saved');
   await clean(page, problems);
@@ -311,7 +311,9 @@ test('amenities, status with a note and the phone are saved; a bad phone is show
   await page.click('#save');
   assert.equal((await res).status(), 400);
   await page.waitForSelector('[data-field="phone"] .field-error:not([hidden])');
-  assert.match(await page.textContent('[data-field="phone"] .field-error'), /phone/);
+  const phoneError = await page.textContent('[data-field="phone"] .field-error');
+  assert.match(phoneError, /电话/, phoneError);
+  assert.doesNotMatch(phoneError, /only digits/, 'in the page\'s language');
   await usable(page);
 
   await page.getByRole('checkbox', { name: '热水', exact: true }).uncheck();
@@ -489,6 +491,8 @@ test('admin import: a dry run of a file with a bad row lists it and writes nothi
   assert.match(rows[0][0], /表格第3行/, 'row 3 of the spreadsheet');
   assert.match(rows[0][1], /lon/);
   assert.equal(rows[0][2], 'missing_coordinate');
+  assert.match(rows[0][3], /[\u4e00-\u9fff]/, 'the detail is in Chinese, the page\'s language');
+  assert.doesNotMatch(rows[0][3], /placeholder|coordinate/, rows[0][3]);
   assert.ok(await page.isDisabled('#import-apply'), 'no import after a failed check');
   assert.equal((await station('E2E-IMP-1')).status, 404, 'nothing written');
   await usable(page);

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -59,7 +60,7 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 			}
 			rep := api.NewImportReport(res, dry) // the same report as the HTTP API's
 			if len(res.Errors) > 0 {
-				writeJSON(cmd.OutOrStdout(), rep)
+				writeJSON(cmd.OutOrStdout(), rep.In(cliLang()))
 				return exitError{2}
 			}
 			db, err := sqlite.Open(cfg.DB)
@@ -73,11 +74,11 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 			}
 			if len(up.Conflicts) > 0 {
 				rep.Errors = api.ConflictErrors(up.Conflicts, res.StationRows)
-				writeJSON(cmd.OutOrStdout(), rep)
+				writeJSON(cmd.OutOrStdout(), rep.In(cliLang()))
 				return exitError{2}
 			}
 			rep.Created, rep.Updated, rep.Unchanged, rep.DataVersion = up.Created, up.Updated, up.Unchanged, up.DataVersion
-			return writeJSON(cmd.OutOrStdout(), rep)
+			return writeJSON(cmd.OutOrStdout(), rep.In(cliLang()))
 		},
 	}
 	cmd.Flags().String("crs", "wgs84", "coordinate system of the file: wgs84, gcj02 or bd09")
@@ -148,4 +149,18 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// cliLang is the language of the messages the command prints: English when the locale (LC_ALL,
+// LC_MESSAGES, then LANG, as POSIX orders them) is English, Chinese otherwise.
+func cliLang() station.Lang {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := os.Getenv(name); v != "" {
+			if strings.HasPrefix(v, "en") {
+				return station.LangEn
+			}
+			return station.LangZh
+		}
+	}
+	return station.LangZh
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/yizhan/yizhan/server/config"
+	"github.com/yizhan/yizhan/server/station"
 )
 
 func main() {
@@ -23,6 +24,10 @@ func main() {
 		var ex exitError
 		if errors.As(err, &ex) {
 			os.Exit(ex.code)
+		}
+		var se *station.Error
+		if errors.As(err, &se) {
+			err = se.In(cliLang())
 		}
 		fmt.Fprintln(os.Stderr, "yizhan:", err)
 		os.Exit(1)

@@ -28,7 +28,8 @@ func TestImportNotationsOverHTTP(t *testing.T) {
 	admin.login(t, "boss", adminPassword)
 	upload := func(t *testing.T, query, body string) (int, api.ImportReport) {
 		t.Helper()
-		res, raw := admin.do(t, http.MethodPost, "/api/v1/admin/imports"+query, body, "Content-Type", "application/octet-stream")
+		// In English: the checks below read the details' words.
+		res, raw := admin.do(t, http.MethodPost, "/api/v1/admin/imports"+query, body, "Content-Type", "application/octet-stream", "Accept-Language", "en")
 		if res.StatusCode != 200 && res.StatusCode != 422 {
 			t.Fatalf("import: %d %s", res.StatusCode, raw)
 		}
