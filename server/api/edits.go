@@ -24,7 +24,7 @@ type StationStore interface {
 	// EditStation applies apply to station id if it is still at ifVersion, with an audit entry:
 	// not_found; version_conflict (with the current station); apply's and validation's errors.
 	EditStation(ctx context.Context, id string, ifVersion int64, actor sqlite.Actor, now time.Time, verify bool,
-		apply func(*station.Station) *station.Error) (station.Station, error)
+		apply func(*station.Station) *station.Error) (station.Station, int64, error)
 	// History returns a station's audit trail, newest first.
 	History(ctx context.Context, id string, limit int) ([]sqlite.AuditEntry, error)
 }
@@ -77,19 +77,23 @@ func (s *server) editStation(c echo.Context) error {
 	}
 	now := s.Now()
 	apply := func(st *station.Station) *station.Error { return p.Apply(st, now) }
-	edited, err := s.Stations.EditStation(c.Request().Context(), id, version, sqlite.Actor{UserID: u.ID, Name: u.Username},
-		now, p.Given["verified"], apply)
+	ctx := c.Request().Context()
+	edited, err := func() (station.Station, error) {
+		s.Catalog.Writes.Lock()
+		defer s.Catalog.Writes.Unlock()
+		edited, dataVersion, err := s.Stations.EditStation(ctx, id, version, sqlite.Actor{UserID: u.ID, Name: u.Username},
+			now, p.Given["verified"], apply)
+		if err == nil && dataVersion > 0 {
+			// Committed: readers see it before this answer goes out.
+			s.caughtUp(ctx, dataVersion, []station.Station{edited})
+		}
+		return edited, err
+	}()
 	if station.ErrorCode(err) == station.CodeVersionConflict {
 		return &conflict{err: err, current: edited}
 	}
 	if err != nil {
 		return err
-	}
-	// The change is committed; readers see it once the snapshot is rebuilt, before this answer goes out.
-	if s.Refresh != nil {
-		if err := s.Refresh(c.Request().Context()); err != nil {
-			s.Log.Error("reloading stations after an edit", "err", err)
-		}
 	}
 	return s.writeStation(c, edited)
 }
@@ -113,8 +117,19 @@ func (s *server) writeStation(c echo.Context, st station.Station) error {
 
 // stationFeature renders one station as the single-station answer does, open_now at now.
 func stationFeature(st station.Station, cal *hours.Calendar, now time.Time) []byte {
-	snap := catalog.Build(0, []station.Station{st}, cal)
-	return snap.AppendFeature(nil, 0, spatial.WGS84, codec.Dynamic{OpenNow: snap.At(now).OpenNow(0)})
+	return catalog.RenderStation(&st, spatial.WGS84, codec.Dynamic{OpenNow: catalog.OpenNow(&st, cal, now)})
+}
+
+// caughtUp brings the catalog to data version version, which a write of the changed stations made:
+// in place when the catalog holds the state just before it, by reloading everything otherwise. The
+// caller holds Catalog.Writes.
+func (s *server) caughtUp(ctx context.Context, version int64, changed []station.Station) {
+	if changed != nil && s.Catalog.Apply(version, changed) || s.Refresh == nil {
+		return
+	}
+	if err := s.Refresh(ctx); err != nil {
+		s.Log.Error("reloading stations after a write", "err", err)
+	}
 }
 
 // GET /api/v1/stations/:id/history: who changed what, when, before and after, newest first.
@@ -163,7 +178,7 @@ func (s *server) myStations(c echo.Context) error {
 		if perPage, err = p.integer("per_page", 100, 1, 1000); err != nil {
 			return err
 		}
-		total = len(snap.Stations)
+		total = snap.Len()
 		for i := (page - 1) * perPage; i < total && i < page*perPage; i++ {
 			positions = append(positions, i)
 		}

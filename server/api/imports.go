@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/sqlite"
@@ -159,9 +160,28 @@ func (s *server) importStations(c echo.Context) error {
 		return c.JSON(http.StatusUnprocessableEntity, rep.In(lang(c)))
 	}
 	u, _ := signedInUser(c)
-	up, err := s.Importer.Upsert(c.Request().Context(), res.Stations, s.Now(), sqlite.UpsertOptions{
-		DryRun: dry, Actor: sqlite.Actor{UserID: u.ID, Name: u.Username},
-	})
+	ctx := c.Request().Context()
+	up, err := func() (sqlite.UpsertResult, error) {
+		if !dry {
+			s.Catalog.Writes.Lock()
+			defer s.Catalog.Writes.Unlock()
+		}
+		up, err := s.Importer.Upsert(ctx, res.Stations, s.Now(), sqlite.UpsertOptions{
+			DryRun: dry, Actor: sqlite.Actor{UserID: u.ID, Name: u.Username},
+		})
+		if err == nil && !dry && len(up.Conflicts) == 0 && len(up.Written) > 0 {
+			// Committed: readers see it before this answer goes out; a new station needs a rebuild.
+			written := make([]station.Station, len(up.Written))
+			for i, k := range up.Written {
+				written[i] = res.Stations[k]
+			}
+			if up.Created > 0 || len(written) > catalog.MaxPatched/4 {
+				written = nil
+			}
+			s.caughtUp(ctx, up.DataVersion, written)
+		}
+		return up, err
+	}()
 	if err != nil {
 		return err
 	}
@@ -173,11 +193,6 @@ func (s *server) importStations(c echo.Context) error {
 	result = "applied"
 	if dry {
 		result = "dry_run"
-	}
-	if !dry && up.Created+up.Updated > 0 && s.Refresh != nil {
-		if err := s.Refresh(c.Request().Context()); err != nil {
-			s.Log.Error("reloading stations after an import", "err", err)
-		}
 	}
 	return c.JSON(http.StatusOK, rep.In(lang(c)))
 }
@@ -217,11 +232,11 @@ func (s *server) exportStations(c echo.Context) error {
 	w := c.Response()
 	switch format {
 	case "csv":
-		typ, write = "text/csv; charset=utf-8", func() error { return codec.WriteCSV(w, snap.Stations, true) }
+		typ, write = "text/csv; charset=utf-8", func() error { return codec.WriteCSV(w, snap, true) }
 	case "geojson":
-		typ, write = "application/geo+json", func() error { return codec.WriteGeoJSON(w, snap.Stations) }
+		typ, write = "application/geo+json", func() error { return codec.WriteGeoJSON(w, snap) }
 	case "xlsx":
-		typ, write = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func() error { return codec.WriteXLSX(w, snap.Stations) }
+		typ, write = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", func() error { return codec.WriteXLSX(w, snap) }
 	default:
 		return station.Errorf(station.CodeInvalidParameter, "format", "format %q is not csv, geojson or xlsx", format)
 	}

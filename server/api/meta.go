@@ -66,7 +66,7 @@ func (s *server) meta(c echo.Context) error {
 }
 
 func (s *server) renderMeta(snap *catalog.Snapshot) (*renderedMeta, error) {
-	m := metaBody{Cities: snap.Cities, StationCount: len(snap.Stations), DataVersion: snap.Version}
+	m := metaBody{Cities: snap.Cities, StationCount: snap.Len(), DataVersion: snap.Version}
 	m.Holidays.Holidays, m.Holidays.Years = snap.Calendar().Holidays()
 	if s.Map != nil && len(s.Map.Tiles) > 0 {
 		m.Map = s.Map
@@ -100,5 +100,5 @@ func (s *server) readyz(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "data_version": snap.Version, "station_count": len(snap.Stations)})
+	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "data_version": snap.Version, "station_count": snap.Len()})
 }

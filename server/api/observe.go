@@ -101,7 +101,7 @@ func newMetrics(s *server) *metrics {
 			if snap == nil {
 				return 0
 			}
-			return f(float64(snap.Version), float64(len(snap.Stations)))
+			return f(float64(snap.Version), float64(snap.Len()))
 		}
 	}
 	m.reg.MustRegister(m.requests, m.durations, m.imports, m.importDur, m.dbErrors,

@@ -129,7 +129,7 @@ func (s *server) stationNames() func(string) string {
 			return ""
 		}
 		if i, ok := snap.Lookup(id); ok {
-			return snap.Stations[i].Name
+			return snap.Station(i).Name
 		}
 		return ""
 	}

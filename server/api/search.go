@@ -66,7 +66,7 @@ func (s *server) search(c echo.Context) error {
 		if snap.Matches(i, q) {
 			m := match{i: i}
 			if ranked {
-				st := &snap.Stations[i]
+				st := snap.Station(i)
 				m.d = spatial.DistanceM(center, orb.Point{st.Lon, st.Lat})
 			} else {
 				m.byName = snap.NameContains(i, text)
@@ -98,7 +98,7 @@ func (s *server) search(c echo.Context) error {
 		}
 		d := codec.Dynamic{OpenNow: lp.at.OpenNow(m.i)}
 		if ranked {
-			st := &snap.Stations[m.i]
+			st := snap.Station(m.i)
 			d.HasDistance, d.DistanceM, d.BearingDeg = true, m.d, spatial.BearingDeg(center, orb.Point{st.Lon, st.Lat})
 		}
 		b = snap.AppendSummary(b, m.i, crs, d)

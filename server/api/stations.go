@@ -138,10 +138,10 @@ func (s *server) stationsInBBox(c echo.Context) error {
 	} else {
 		// The box is axis-aligned in the request's CRS, not in WGS-84: search a WGS-84 box that covers
 		// it, then keep the stations whose converted position lies inside the original box.
-		all, _ := snap.Within(wgsCover(crs, box), q, len(snap.Stations), sc.idx[:0])
+		all, _ := snap.Within(wgsCover(crs, box), q, snap.Len(), sc.idx[:0])
 		kept := all[:0]
 		for _, i := range all {
-			st := &snap.Stations[i]
+			st := snap.Station(i)
 			if box.Contains(spatial.FromWGS84(crs, orb.Point{st.Lon, st.Lat})) {
 				if len(kept) == limit {
 					truncated = true
@@ -243,7 +243,7 @@ func (s *server) stationByID(c echo.Context) error {
 	if !ok {
 		return unknownStation(id)
 	}
-	etag := `"` + strconv.FormatInt(snap.Stations[i].Version, 10) + `"`
+	etag := `"` + strconv.FormatInt(snap.Station(i).Version, 10) + `"`
 	h := c.Response().Header()
 	h.Set(echo.HeaderCacheControl, "no-cache")
 	h.Set("ETag", etag)

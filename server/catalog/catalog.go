@@ -1,7 +1,9 @@
 // Package catalog is the read model every public query answers from: an immutable Snapshot of all
 // stations at one data version, with its spatial and text indexes and each station's GeoJSON
-// pre-rendered. A write builds a new Snapshot and swaps it in atomically, so a reader sees either the
-// old state or the new one, never a mix.
+// pre-rendered. A write makes a new Snapshot and swaps it in atomically, so a reader sees either the
+// old state or the new one, never a mix. Build makes one from all stations (start-up, large imports);
+// Apply makes one from the current snapshot and the few stations a write changed, in time
+// proportional to those (patch.go).
 package catalog
 
 import (
@@ -28,7 +30,13 @@ import (
 
 // Catalog holds the current Snapshot.
 type Catalog struct {
-	cur atomic.Pointer[Snapshot]
+	// Writes is held by whoever writes to the database and then brings the catalog up to date, from
+	// before the write until the catalog has it: the catalog then follows the writes one by one, in
+	// order (Apply needs the state just before), and a reload never runs between a write and its Apply.
+	Writes sync.Mutex
+
+	cur        atomic.Pointer[Snapshot]
+	compacting atomic.Pointer[chan struct{}] // closed when the running rebuild of a much-changed snapshot is done (patch.go)
 }
 
 // Current returns the snapshot to answer from, or nil before the first Swap.
@@ -51,22 +59,32 @@ func (c *Catalog) SwapIfNewer(s *Snapshot) bool {
 	}
 }
 
-// Snapshot is all stations at one data version. It is never modified after Build.
+// Snapshot is all stations at one data version. It is never modified once made.
 type Snapshot struct {
-	Version  int64
-	Stations []station.Station // sorted by id; position = tie-breaker in nearest search
-	Cities   []CityCount
+	Version int64
+	Cities  []CityCount
 
-	spatial   *spatial.Index
+	*built                     // what Build made: shared by the snapshots Apply makes from it
+	patch   map[int32]*patched // the stations changed since, by position (patch.go)
+	spatial *spatial.Overlay   // the built index with the changed stations' items in place
+	sched   schedules          // the built distinct hours, and those the changes brought
+
+	datasets [3]lazyDataset // per spatial.CRS
+	compact  [3]lazyCompact // per spatial.CRS (compact.go)
+	last     atomic.Pointer[Instant]
+}
+
+// built is what Build makes from all stations.
+type built struct {
+	stations  []station.Station // sorted by id; position = tie-breaker in nearest search
+	index     *spatial.Index
 	text      *textsearch.Index
 	textReady chan struct{} // closed once text is built
 	hot       [][]byte      // per station: id JSON, "lon,lat", codec.AppendSummary; runs of the Z-order curve
 	cold      []byte        // per station: codec.AppendDetails; in id order
 	render    []rendered    // per station (by position): where its JSON is
-
-	datasets [3]lazyDataset // per spatial.CRS
-	compact  [3]lazyCompact // per spatial.CRS (compact.go)
-	hours    openingHours
+	cal       *hours.Calendar
+	of        []uint32 // per station: index into sched, or notInService (open.go)
 }
 
 // CityCount is a city and how many stations it has.
@@ -78,49 +96,65 @@ type CityCount struct {
 // Build makes a snapshot of stations (which must be sorted by id) at version, evaluating opening hours
 // with cal (nil: hours.DefaultCalendar).
 func Build(version int64, stations []station.Station, cal *hours.Calendar) *Snapshot {
-	s := &Snapshot{
-		Version:  version,
-		Stations: stations,
-		render:   make([]rendered, len(stations)),
+	if cal == nil {
+		cal = hours.DefaultCalendar
 	}
-	s.hours.build(stations, cal)
+	b := &built{stations: stations, render: make([]rendered, len(stations)), cal: cal}
+	s := &Snapshot{Version: version, built: b}
+	s.sched = b.buildHours()
 	// What nearest search needs is built first, on all cores. Text search is not needed to start
 	// serving: it is built afterwards in the background (so that it does not compete with the rest),
 	// and Search waits for it.
 	var wg sync.WaitGroup
-	wg.Go(func() { s.spatial = spatial.NewIndex(s.items()) })
-	wg.Go(s.renderDetails)
+	wg.Go(func() {
+		items := make([]spatial.Item, len(stations))
+		for i := range stations {
+			items[i] = s.item(&stations[i], b.of[i])
+		}
+		b.index = spatial.NewIndex(items)
+	})
+	wg.Go(b.renderDetails)
 	wg.Go(s.countCities)
-	s.renderSummaries()
+	b.renderSummaries()
 	wg.Wait()
-	s.textReady = make(chan struct{})
+	s.spatial = spatial.NewOverlay(b.index)
+	b.textReady = make(chan struct{})
 	go func() {
 		docs := make([]string, len(stations))
 		for i := range stations {
-			docs[i] = stations[i].Name + "\x00" + stations[i].Address
+			docs[i] = textDoc(&stations[i])
 		}
-		s.text = textsearch.New(docs)
-		close(s.textReady)
+		b.text = textsearch.New(docs)
+		close(b.textReady)
 	}()
 	return s
 }
 
-// items are the stations as the spatial index takes them.
-func (s *Snapshot) items() []spatial.Item {
-	items := make([]spatial.Item, len(s.Stations))
-	for i := range s.Stations {
-		st := &s.Stations[i]
-		items[i] = spatial.Item{Point: orb.Point{st.Lon, st.Lat}, Kind: uint8(st.Kind), Amenities: uint32(st.Amenities),
-			Group: s.group(i)}
+// textDoc is what text search looks in.
+func textDoc(st *station.Station) string { return st.Name + "\x00" + st.Address }
+
+// item is a station as the spatial index takes it, with k its hours' index (or notInService).
+func (s *Snapshot) item(st *station.Station, k uint32) spatial.Item {
+	return spatial.Item{Point: orb.Point{st.Lon, st.Lat}, Kind: uint8(st.Kind), Amenities: uint32(st.Amenities),
+		Group: group(st.Status, k)}
+}
+
+// Len is the number of stations.
+func (s *Snapshot) Len() int { return len(s.stations) }
+
+// Station is station i (a station.List). The caller must not change it.
+func (s *Snapshot) Station(i int) *station.Station {
+	if p := s.patch[int32(i)]; p != nil {
+		return &p.st
 	}
-	return items
+	return &s.stations[i]
 }
 
 // countCities counts the stations of each city.
 func (s *Snapshot) countCities() {
 	cities := map[string]int{}
-	for i := range s.Stations {
-		cities[s.Stations[i].City]++
+	for i := range s.stations {
+		cities[s.stations[i].City]++
 	}
 	for name, n := range cities {
 		s.Cities = append(s.Cities, CityCount{name, n})
@@ -144,15 +178,15 @@ type rendered struct {
 // a scattered layout the copy was half of a nearby request's time). Each core renders one run of the
 // curve into an arena of its own (joining them would cost a copy of all of it, and at a million
 // stations fresh memory is most of the time).
-func (s *Snapshot) renderSummaries() {
-	n := len(s.Stations)
+func (s *built) renderSummaries() {
+	n := len(s.stations)
 	type keyed struct {
 		z uint64
 		i int
 	}
 	order := make([]keyed, n)
 	for i := range order {
-		order[i] = keyed{zorder(s.Stations[i].Lon, s.Stations[i].Lat), i}
+		order[i] = keyed{zorder(s.stations[i].Lon, s.stations[i].Lat), i}
 	}
 	slices.SortFunc(order, func(a, b keyed) int { return cmp.Compare(a.z, b.z) })
 	s.hot = make([][]byte, min(runtime.GOMAXPROCS(0), 255))
@@ -163,7 +197,7 @@ func (s *Snapshot) renderSummaries() {
 			run := order[min(p*per, n):min((p+1)*per, n)]
 			hot := make([]byte, 0, 420*len(run))
 			for _, o := range run {
-				st := &s.Stations[o.i]
+				st := &s.stations[o.i]
 				r := &s.render[o.i]
 				r.lon, r.lat = st.Lon, st.Lat
 				r.vector = spatial.VectorOf(orb.Point{st.Lon, st.Lat})
@@ -183,11 +217,11 @@ func (s *Snapshot) renderSummaries() {
 }
 
 // renderDetails pre-renders what only full stations carry, in id order, apart from the hot arena.
-func (s *Snapshot) renderDetails() {
-	s.cold = make([]byte, 0, 260*len(s.Stations))
-	for i := range s.Stations {
+func (s *built) renderDetails() {
+	s.cold = make([]byte, 0, 260*len(s.stations))
+	for i := range s.stations {
 		s.render[i].details = uint32(len(s.cold))
-		s.cold = codec.AppendDetails(s.cold, &s.Stations[i])
+		s.cold = codec.AppendDetails(s.cold, &s.stations[i])
 	}
 }
 
@@ -204,8 +238,8 @@ func zorder(lon, lat float64) uint64 {
 
 // Lookup returns the position of the station with id.
 func (s *Snapshot) Lookup(id string) (int, bool) {
-	i := sort.Search(len(s.Stations), func(i int) bool { return s.Stations[i].ID >= id })
-	return i, i < len(s.Stations) && s.Stations[i].ID == id
+	i := sort.Search(len(s.stations), func(i int) bool { return s.stations[i].ID >= id })
+	return i, i < len(s.stations) && s.stations[i].ID == id
 }
 
 // Query is a filter shared by nearby, bbox and search.
@@ -250,7 +284,7 @@ func (q Query) statusGroups() uint32 {
 
 // Matches reports whether station i passes q.
 func (s *Snapshot) Matches(i int, q Query) bool {
-	st := &s.Stations[i]
+	st := s.Station(i)
 	if st.Amenities&q.Amenities != q.Amenities {
 		return false
 	}
@@ -285,19 +319,37 @@ func (s *Snapshot) Within(b orb.Bound, q Query, limit int, dst []int) ([]int, bo
 // returns false.
 func (s *Snapshot) Search(text string, fn func(i int) bool) {
 	<-s.textReady
-	s.text.Search(text, fn)
+	if len(s.patch) == 0 {
+		s.text.Search(text, fn)
+		return
+	}
+	docs := make(map[int32]string, len(s.patch))
+	for pos, p := range s.patch {
+		docs[pos] = p.doc
+	}
+	s.text.SearchReplacing(docs, text, fn)
 }
 
 // NameContains reports whether station i's name (not only its address) contains text.
 func (s *Snapshot) NameContains(i int, text string) bool {
-	return bytes.Contains([]byte(textsearch.Normalize(s.Stations[i].Name)), []byte(textsearch.Normalize(text)))
+	return bytes.Contains([]byte(textsearch.Normalize(s.Station(i).Name)), []byte(textsearch.Normalize(text)))
 }
 
-// Position returns the WGS-84 position of station i (cheaper than reaching into Stations).
-func (s *Snapshot) Position(i int) orb.Point { return orb.Point{s.render[i].lon, s.render[i].lat} }
+// Position returns the WGS-84 position of station i (cheaper than reaching into At).
+func (s *Snapshot) Position(i int) orb.Point {
+	if p := s.patch[int32(i)]; p != nil {
+		return orb.Point{p.st.Lon, p.st.Lat}
+	}
+	return orb.Point{s.render[i].lon, s.render[i].lat}
+}
 
 // Vector returns station i's position as a unit vector, for spatial.Compass.
-func (s *Snapshot) Vector(i int) spatial.Vector { return s.render[i].vector }
+func (s *Snapshot) Vector(i int) spatial.Vector {
+	if p := s.patch[int32(i)]; p != nil {
+		return p.vector
+	}
+	return s.render[i].vector
+}
 
 // AppendSummary appends station i as a GeoJSON Feature with the summary properties of list answers,
 // coordinates in crs.
@@ -311,6 +363,9 @@ func (s *Snapshot) AppendFeature(b []byte, i int, crs spatial.CRS, d codec.Dynam
 }
 
 func (s *Snapshot) appendFeature(b []byte, i int, crs spatial.CRS, d codec.Dynamic, full bool) []byte {
+	if p := s.patch[int32(i)]; p != nil {
+		return p.appendFeature(b, crs, d, full)
+	}
 	r := &s.render[i]
 	hot := s.hot[r.part]
 	coords := hot[r.coords:r.summary]
@@ -346,15 +401,15 @@ type lazyDataset struct {
 func (s *Snapshot) Dataset(crs spatial.CRS) *Dataset {
 	l := &s.datasets[crs]
 	l.once.Do(func() {
-		b := make([]byte, 0, 600*len(s.Stations))
+		b := make([]byte, 0, 600*s.Len())
 		b = append(b, `{"type":"FeatureCollection","meta":{"data_version":`...)
 		b = strconv.AppendInt(b, s.Version, 10)
 		b = append(b, `,"crs":"`...)
 		b = append(b, crs.String()...)
 		b = append(b, `"},"features":[`...)
 		first := true
-		for i := range s.Stations {
-			if s.Stations[i].Status == station.Closed {
+		for i := range s.Len() {
+			if s.Station(i).Status == station.Closed {
 				continue
 			}
 			if !first {

@@ -38,7 +38,7 @@ type lazyCompact struct {
 func (c *Catalog) CompactDataset(s *Snapshot, crs spatial.CRS) *CompactDataset {
 	l := &s.compact[crs]
 	l.once.Do(func() {
-		b := codec.AppendDataset(make([]byte, 0, 160*len(s.Stations)), s.Version, crs, s.Stations)
+		b := codec.AppendDataset(make([]byte, 0, 160*s.Len()), s.Version, crs, s)
 		sum := sha256.Sum256(b)
 		l.d = &CompactDataset{
 			JSON: b,

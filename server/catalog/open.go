@@ -1,50 +1,64 @@
 package catalog
 
 import (
-	"sync/atomic"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/station"
 )
 
-// openingHours is the snapshot's view of every station's hours: each distinct expression parsed once
-// (stations share a few hundred), and per station which one it has.
-type openingHours struct {
-	cal       *hours.Calendar
-	schedules []*hours.Schedule // nil = no usable hours: Unknown
-	results   []hours.Result
-	of        []uint32 // per station position: index into schedules, or notInService
-	last      atomic.Pointer[Instant]
+// schedules are the distinct opening hours of a snapshot's stations, each parsed once (stations share
+// a few hundred); built.of says per station which one it has.
+type schedules struct {
+	list    []*hours.Schedule // nil = no usable hours: Unknown
+	results []hours.Result
+	index   map[string]uint32 // hours text → position in list
 }
 
 // notInService marks a station whose status is not open: closed whatever its hours say. Keeping it in
 // the same small array as the schedule index spares the open filter a look into the Station itself.
 const notInService = ^uint32(0)
 
-func (o *openingHours) build(stations []station.Station, cal *hours.Calendar) {
-	if cal == nil {
-		cal = hours.DefaultCalendar
+func (b *built) buildHours() schedules {
+	sc := schedules{index: map[string]uint32{}}
+	b.of = make([]uint32, len(b.stations))
+	for i := range b.stations {
+		b.of[i] = sc.of(&b.stations[i])
 	}
-	o.cal = cal
-	o.of = make([]uint32, len(stations))
-	seen := map[string]uint32{}
-	for i := range stations {
-		if stations[i].Status != station.Open {
-			o.of[i] = notInService
-			continue
-		}
-		text := stations[i].OpeningHours
-		k, ok := seen[text]
-		if !ok {
-			res := hours.Normalize(text)
-			k = uint32(len(o.schedules))
-			o.schedules = append(o.schedules, res.Schedule)
-			o.results = append(o.results, res)
-			seen[text] = k
-		}
-		o.of[i] = k
+	return sc
+}
+
+// of is the schedule of st, added to sc when new (sc must be sc's own copy then: see with).
+func (sc *schedules) of(st *station.Station) uint32 {
+	if st.Status != station.Open {
+		return notInService
 	}
+	k, ok := sc.index[st.OpeningHours]
+	if !ok {
+		res := hours.Normalize(st.OpeningHours)
+		k = uint32(len(sc.list))
+		sc.list = append(sc.list, res.Schedule)
+		sc.results = append(sc.results, res)
+		sc.index[st.OpeningHours] = k
+	}
+	return k
+}
+
+// with returns sc able to take the hours of stations: sc itself when it knows them all, else a copy
+// with them added (a snapshot's schedules are shared with the snapshots made from it).
+func (sc schedules) with(stations []*station.Station) (schedules, []uint32) {
+	ks := make([]uint32, len(stations))
+	copied := false
+	for i, st := range stations {
+		if _, ok := sc.index[st.OpeningHours]; !ok && st.Status == station.Open && !copied {
+			sc = schedules{list: slices.Clone(sc.list), results: slices.Clone(sc.results), index: maps.Clone(sc.index)}
+			copied = true
+		}
+		ks[i] = sc.of(st)
+	}
+	return sc, ks
 }
 
 // The spatial index classes of stations: an open station's schedule folded into scheduleGroups
@@ -58,15 +72,23 @@ const (
 	openGroups             = 1<<scheduleGroups - 1
 )
 
-// group is station i's spatial index class.
-func (s *Snapshot) group(i int) uint8 {
-	switch s.Stations[i].Status {
+// group is the spatial index class of a station with status and schedule k.
+func group(status station.Status, k uint32) uint8 {
+	switch status {
 	case station.TemporarilyClosed:
 		return groupTemporarilyClosed
 	case station.Closed:
 		return groupClosed
 	}
-	return uint8(s.hours.of[i] % scheduleGroups)
+	return uint8(k % scheduleGroups)
+}
+
+// schedule is station i's index into s.sched, or notInService.
+func (s *Snapshot) schedule(i int) uint32 {
+	if p := s.patch[int32(i)]; p != nil {
+		return p.sched
+	}
+	return s.of[i]
 }
 
 // Instant is every station's state at one minute. The state only changes on whole minutes, so one
@@ -85,12 +107,12 @@ func (s *Snapshot) At(t time.Time) *Instant {
 	if t.Unix() < 0 && t.Unix()%60 != 0 {
 		minute-- // floor, not truncation, before 1970
 	}
-	if in := s.hours.last.Load(); in != nil && in.minute == minute {
+	if in := s.last.Load(); in != nil && in.minute == minute {
 		return in
 	}
-	m := s.hours.cal.Moment(time.Unix(minute*60, 0))
-	in := &Instant{minute: minute, snap: s, states: make([]hours.State, len(s.hours.schedules)), closedGroups: ^uint32(0)}
-	for k, sc := range s.hours.schedules {
+	m := s.cal.Moment(time.Unix(minute*60, 0))
+	in := &Instant{minute: minute, snap: s, states: make([]hours.State, len(s.sched.list)), closedGroups: ^uint32(0)}
+	for k, sc := range s.sched.list {
 		in.states[k] = hours.Unknown
 		if sc != nil {
 			in.states[k], _ = sc.StateAt(m)
@@ -99,13 +121,13 @@ func (s *Snapshot) At(t time.Time) *Instant {
 			in.closedGroups &^= 1 << (k % scheduleGroups)
 		}
 	}
-	s.hours.last.Store(in)
+	s.last.Store(in)
 	return in
 }
 
 // State is station i's state: Closed whenever the station is not in service, else what its hours say.
 func (in *Instant) State(i int) hours.State {
-	k := in.snap.hours.of[i]
+	k := in.snap.schedule(i)
 	if k == notInService {
 		return hours.Closed
 	}
@@ -128,11 +150,36 @@ func (in *Instant) OpenNow(i int) int8 {
 
 // Hours returns what station i's hours text means.
 func (s *Snapshot) Hours(i int) hours.Result {
-	if k := s.hours.of[i]; k != notInService {
-		return s.hours.results[k]
+	if k := s.schedule(i); k != notInService {
+		return s.sched.results[k]
 	}
-	return hours.Normalize(s.Stations[i].OpeningHours)
+	return hours.Normalize(s.Station(i).OpeningHours)
 }
 
 // Calendar is the holiday calendar the snapshot evaluates with.
-func (s *Snapshot) Calendar() *hours.Calendar { return s.hours.cal }
+func (s *Snapshot) Calendar() *hours.Calendar { return s.cal }
+
+// OpenNow is the -1/0/1 open state of one station at t, evaluated alone (codec.Dynamic.OpenNow).
+func OpenNow(st *station.Station, cal *hours.Calendar, t time.Time) int8 {
+	if st.Status != station.Open {
+		return -1
+	}
+	if cal == nil {
+		cal = hours.DefaultCalendar
+	}
+	sc := hours.Normalize(st.OpeningHours).Schedule
+	if sc == nil {
+		return 0
+	}
+	minute := t.Unix() / 60
+	if t.Unix() < 0 && t.Unix()%60 != 0 {
+		minute--
+	}
+	switch state, _ := sc.StateAt(cal.Moment(time.Unix(minute*60, 0))); state {
+	case hours.Open:
+		return 1
+	case hours.Closed:
+		return -1
+	}
+	return 0
+}

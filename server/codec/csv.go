@@ -232,7 +232,7 @@ func ParseDecimal(field, s string) (float64, *station.Error) {
 
 // WriteCSV writes stations in the exchange format. With bom, a UTF-8 byte order mark comes first so
 // that Excel opens the file as UTF-8. Cells that a spreadsheet would run as a formula are neutralised.
-func WriteCSV(w io.Writer, stations []station.Station, bom bool) error {
+func WriteCSV(w io.Writer, stations station.List, bom bool) error {
 	if bom {
 		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return err
@@ -243,8 +243,8 @@ func WriteCSV(w io.Writer, stations []station.Station, bom bool) error {
 		return err
 	}
 	rec := make([]string, len(Columns))
-	for i := range stations {
-		st := &stations[i]
+	for i := range stations.Len() {
+		st := stations.Station(i)
 		rec = rec[:0]
 		rec = append(rec, st.ID, st.Name, st.Kind.String(), FormatCoord(st.Lon), FormatCoord(st.Lat), st.Address,
 			st.City, st.District, st.Adcode, st.Amenities.String(), st.OpeningHours, st.Status.String(),

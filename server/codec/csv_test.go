@@ -27,7 +27,7 @@ func TestCSVRoundTrip(t *testing.T) {
 			Address: "+86, \"引号\"", StatusNote: "-暂停", Status: station.TemporarilyClosed, Audience: station.Drivers, Operator: "@单位"},
 	}
 	var buf bytes.Buffer
-	if err := codec.WriteCSV(&buf, in, true); err != nil {
+	if err := codec.WriteCSV(&buf, station.Slice(in), true); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.HasPrefix(buf.Bytes(), []byte("\uFEFFid,name,kind,lon,lat,address,city,district,adcode,amenities,opening_hours,status,status_note,audience,phone,operator,verified_at,version\n")) {

@@ -39,7 +39,7 @@ const datasetAddressPrefix = "辽宁省"
 // updated_at (difference in seconds from the previous station's, the first from time_base; null when
 // absent), verified_at (seconds since time_base, or null), phone (what follows dict.phone_prefix of
 // the station's city, null when absent; phone_full lists the exceptions), status_note (sparse). A sparse column is {"i": gaps between station positions (the first from -1), "v": values}.
-func AppendDataset(b []byte, version int64, crs spatial.CRS, stations []station.Station) []byte {
+func AppendDataset(b []byte, version int64, crs spatial.CRS, stations station.List) []byte {
 	e := datasetEncoder{crs: crs}
 	e.collect(stations)
 
@@ -258,10 +258,10 @@ func (d *dictionary) add(s string) int {
 	return len(d.list) - 1
 }
 
-func (e *datasetEncoder) collect(stations []station.Station) {
-	for i := range stations {
-		if stations[i].Status != station.Closed {
-			e.sts = append(e.sts, &stations[i])
+func (e *datasetEncoder) collect(stations station.List) {
+	for i := range stations.Len() {
+		if st := stations.Station(i); st.Status != station.Closed {
+			e.sts = append(e.sts, st)
 		}
 	}
 	n := len(e.sts)

@@ -13,7 +13,7 @@ import (
 
 func datasetOf(t *testing.T, crs spatial.CRS, sts []station.Station) (header map[string]any, dict, cols map[string]json.RawMessage) {
 	t.Helper()
-	b := codec.AppendDataset(nil, 7, crs, sts)
+	b := codec.AppendDataset(nil, 7, crs, station.Slice(sts))
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil {
 		t.Fatalf("%v\n%s", err, b)

@@ -201,14 +201,14 @@ func AppendFeature(b []byte, id, coords []byte, d Dynamic, summary, details []by
 }
 
 // WriteGeoJSON writes stations as an RFC 7946 FeatureCollection (WGS-84), every property included.
-func WriteGeoJSON(w io.Writer, stations []station.Station) error {
+func WriteGeoJSON(w io.Writer, stations station.List) error {
 	b := make([]byte, 0, 64<<10)
 	b = append(b, `{"type":"FeatureCollection","features":[`...)
-	for i := range stations {
+	for i := range stations.Len() {
 		if i > 0 {
 			b = append(b, ",\n"...)
 		}
-		st := &stations[i]
+		st := stations.Station(i)
 		b = AppendFeature(b, AppendID(nil, st), AppendCoords(nil, st.Lon, st.Lat), Dynamic{}, AppendSummary(nil, st), AppendDetails(nil, st))
 		if len(b) > 48<<10 {
 			if _, err := w.Write(b); err != nil {

@@ -203,7 +203,7 @@ func TestImportRefusesMisdecodedXLSX(t *testing.T) {
 	sts := []station.Station{{ID: "A-1", Name: "南湖驿站", Kind: station.OtherKind, Lon: 123.4, Lat: 41.8},
 		{ID: "A-2", Name: utf8AsGBK("河阳驿站"), Kind: station.OtherKind, Lon: 123.4, Lat: 41.8}}
 	var buf bytes.Buffer
-	if err := codec.WriteXLSX(&buf, sts); err != nil {
+	if err := codec.WriteXLSX(&buf, station.Slice(sts)); err != nil {
 		t.Fatal(err)
 	}
 	if e := garbledFinding(t, buf.Bytes()); e.Field != "name" || !strings.Contains(e.Detail, "第 2 行") || !strings.Contains(e.Detail, "河阳驿站") {

@@ -35,9 +35,9 @@ var writers = []struct {
 	format string
 	write  func(*bytes.Buffer, []station.Station) error
 }{
-	{"csv", func(b *bytes.Buffer, s []station.Station) error { return codec.WriteCSV(b, s, true) }},
-	{"xlsx", func(b *bytes.Buffer, s []station.Station) error { return codec.WriteXLSX(b, s) }},
-	{"geojson", func(b *bytes.Buffer, s []station.Station) error { return codec.WriteGeoJSON(b, s) }},
+	{"csv", func(b *bytes.Buffer, s []station.Station) error { return codec.WriteCSV(b, station.Slice(s), true) }},
+	{"xlsx", func(b *bytes.Buffer, s []station.Station) error { return codec.WriteXLSX(b, station.Slice(s)) }},
+	{"geojson", func(b *bytes.Buffer, s []station.Station) error { return codec.WriteGeoJSON(b, station.Slice(s)) }},
 }
 
 // sameStations fails unless got and want hold the same stations field by field (times compared as

@@ -220,7 +220,7 @@ const XLSXSheet = "站点"
 // exchange format with the same header. Coordinates are numbers; id, adcode and phone are text cells
 // (so Excel keeps leading zeros and never shows 2.41E+10); verified_at is RFC 3339 text. Text that a
 // spreadsheet would run as a formula is neutralised as in WriteCSV; Import undoes it.
-func WriteXLSX(w io.Writer, stations []station.Station) error {
+func WriteXLSX(w io.Writer, stations station.List) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	if err := f.SetSheetName("Sheet1", XLSXSheet); err != nil {
@@ -259,8 +259,8 @@ func WriteXLSX(w io.Writer, stations []station.Station) error {
 		}
 		return excelize.Cell{StyleID: style, Value: neutraliseFormula(s)}
 	}
-	for i := range stations {
-		st := &stations[i]
+	for i := range stations.Len() {
+		st := stations.Station(i)
 		row = append(row[:0], cell(text, st.ID), cell(0, st.Name), st.Kind.String(), st.Lon, st.Lat, cell(0, st.Address),
 			cell(0, st.City), cell(0, st.District), cell(text, st.Adcode), cell(0, st.Amenities.String()),
 			cell(0, st.OpeningHours), st.Status.String(), cell(0, st.StatusNote), st.Audience.String(),

@@ -231,7 +231,7 @@ func TestWriteXLSX(t *testing.T) {
 	in := []station.Station{{ID: "0012", Name: "=1+1", Kind: station.OtherKind, Lon: 123.4, Lat: 41.8, Phone: "13800000000",
 		Adcode: "210102", Operator: "@单位", StatusNote: "-暂停"}}
 	var buf bytes.Buffer
-	if err := codec.WriteXLSX(&buf, in); err != nil {
+	if err := codec.WriteXLSX(&buf, station.Slice(in)); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))

@@ -42,7 +42,7 @@ func TestBackupDuringWrites(t *testing.T) {
 			}
 			id := sts[k%len(sts)].ID
 			phone := fmt.Sprintf("024-%08d", k)
-			st, err := db.EditStation(ctx, id, versions[id], sqlite.Actor{Name: "t"}, time.Now(), false, func(s *station.Station) *station.Error {
+			st, _, err := db.EditStation(ctx, id, versions[id], sqlite.Actor{Name: "t"}, time.Now(), false, func(s *station.Station) *station.Error {
 				s.Phone = phone
 				return nil
 			})

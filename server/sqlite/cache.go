@@ -35,7 +35,7 @@ var errCacheMiss = errors.New("station cache does not match")
 
 // writeCache replaces the cache with stations at (version, token). A crash leaves either the old file or
 // the new one (the checksum catches a file torn by power loss).
-func (db *DB) writeCache(version int64, token string, stations []station.Station) error {
+func (db *DB) writeCache(version int64, token string, stations station.List) error {
 	tmp, err := os.CreateTemp(filepath.Dir(db.path), ".stations-cache-*")
 	if err != nil {
 		return err
@@ -47,9 +47,9 @@ func (db *DB) writeCache(version int64, token string, stations []station.Station
 	b = append(b, cacheMagic...)
 	b = binary.LittleEndian.AppendUint64(b, uint64(version))
 	b = appendString(b, token)
-	b = binary.AppendUvarint(b, uint64(len(stations)))
-	for i := range stations {
-		b = appendStation(b, &stations[i])
+	b = binary.AppendUvarint(b, uint64(stations.Len()))
+	for i := range stations.Len() {
+		b = appendStation(b, stations.Station(i))
 		if len(b) > 1<<16 {
 			if _, err := w.Write(b); err != nil {
 				tmp.Close()

@@ -63,7 +63,7 @@ func TestCacheRoundTrip(t *testing.T) {
 	if _, err := os.Stat(db.cachePath()); !os.IsNotExist(err) {
 		t.Fatalf("LoadAll wrote a cache by itself: %v", err)
 	}
-	if err := db.SaveCache(ctx, v, fromTable); err != nil {
+	if err := db.SaveCache(ctx, v, station.Slice(fromTable)); err != nil {
 		t.Fatal(err)
 	}
 	v2, fromCache := mustLoad(t, db)
@@ -85,14 +85,14 @@ func TestCacheIsUsedOnlyForItsState(t *testing.T) {
 	}
 	marked := append([]station.Station(nil), sts...)
 	marked[7].Name = "只在缓存里"
-	if err := db.writeCache(v, token, marked); err != nil {
+	if err := db.writeCache(v, token, station.Slice(marked)); err != nil {
 		t.Fatal(err)
 	}
 	if _, got := mustLoad(t, db); got[7].Name != "只在缓存里" {
 		t.Fatalf("a matching cache was not used")
 	}
 	// Another token (the same version reached along another history) misses.
-	if err := db.writeCache(v, "0000000000000000", marked); err != nil {
+	if err := db.writeCache(v, "0000000000000000", station.Slice(marked)); err != nil {
 		t.Fatal(err)
 	}
 	if _, got := mustLoad(t, db); !reflect.DeepEqual(got, sts) {
@@ -102,7 +102,7 @@ func TestCacheIsUsedOnlyForItsState(t *testing.T) {
 	changed := append([]station.Station(nil), sts...)
 	changed[3].Phone = "0411-01234567"
 	mustUpsert(t, db, changed)
-	if err := db.SaveCache(ctx, v, marked); err != nil {
+	if err := db.SaveCache(ctx, v, station.Slice(marked)); err != nil {
 		t.Fatal(err)
 	}
 	if _, got := mustLoad(t, db); got[3].Phone != "0411-01234567" || got[7].Name == "只在缓存里" {
@@ -116,7 +116,7 @@ func TestCacheDamageIsIgnored(t *testing.T) {
 	db := openTemp(t, "c.db")
 	mustUpsert(t, db, cacheSample(100))
 	v, want := mustLoad(t, db)
-	if err := db.SaveCache(ctx, v, want); err != nil {
+	if err := db.SaveCache(ctx, v, station.Slice(want)); err != nil {
 		t.Fatal(err)
 	}
 	good, err := os.ReadFile(db.cachePath())
@@ -151,7 +151,7 @@ func TestCacheAfterRestoredBackup(t *testing.T) {
 	sts[1].Name = "第一种改法"
 	mustUpsert(t, db, sts)
 	v, first := mustLoad(t, db)
-	if err := db.SaveCache(ctx, v, first); err != nil {
+	if err := db.SaveCache(ctx, v, station.Slice(first)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

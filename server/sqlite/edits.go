@@ -99,10 +99,12 @@ func insertAudit(ctx context.Context, ex execer, id string, version int64, actio
 // ifVersion. apply changes a copy of the stored station; the result is validated, and written only if
 // it differs (a new version, a new data version). verify marks the change as a "still accurate"
 // confirmation in the audit trail. Errors: not_found; version_conflict, returned with the current
-// station; apply's own errors; the validation's.
+// station; apply's own errors; the validation's. It also returns the data version after the edit (0
+// when nothing was written).
 func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor Actor, now time.Time, verify bool,
-	apply func(*station.Station) *station.Error) (station.Station, error) {
+	apply func(*station.Station) *station.Error) (station.Station, int64, error) {
 	var out station.Station
+	var dataVersion int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+stationColumns+` FROM station WHERE id = ?`, id)
 		if err != nil {
@@ -150,7 +152,7 @@ func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor
 			edited.Version, stamp, formatTime(edited.VerifiedAt), id); err != nil {
 			return err
 		}
-		if err := bumpDataVersion(ctx, tx); err != nil {
+		if dataVersion, err = bumpDataVersion(ctx, tx); err != nil {
 			return err
 		}
 		action := "edit"
@@ -165,9 +167,9 @@ func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor
 	})
 	var se *station.Error
 	if err != nil && !(errors.As(err, &se) && se.Code == station.CodeVersionConflict) {
-		return station.Station{}, err
+		return station.Station{}, 0, err
 	}
-	return out, err
+	return out, dataVersion, err
 }
 
 // History returns station id's audit trail, newest first, at most limit entries.

@@ -20,7 +20,7 @@ func TestEditStation(t *testing.T) {
 	op := sqlite.Actor{UserID: 7, Name: "张站长"}
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
-	got, err := db.EditStation(ctx, id, 1, op, now, false, func(st *station.Station) *station.Error {
+	got, _, err := db.EditStation(ctx, id, 1, op, now, false, func(st *station.Station) *station.Error {
 		st.OpeningHours, st.Phone = "Mo-Fr 08:00-18:00", "024-12345678"
 		return nil
 	})
@@ -31,7 +31,7 @@ func TestEditStation(t *testing.T) {
 		t.Fatalf("data version %d after an edit, want %d", dv, dv0+1)
 	}
 	// A stale If-Match is refused with the current station, and changes nothing.
-	cur, err := db.EditStation(ctx, id, 1, op, now, false, func(st *station.Station) *station.Error {
+	cur, _, err := db.EditStation(ctx, id, 1, op, now, false, func(st *station.Station) *station.Error {
 		st.Phone = "0411-00000000"
 		return nil
 	})
@@ -45,25 +45,25 @@ func TestEditStation(t *testing.T) {
 		func(st *station.Station) *station.Error { st.StatusNote = "a\u202eb"; return nil },
 		func(st *station.Station) *station.Error { return station.Errorf(station.CodeForbidden, "name", "no") },
 	} {
-		if _, err := db.EditStation(ctx, id, 2, op, now, false, apply); err == nil {
+		if _, _, err := db.EditStation(ctx, id, 2, op, now, false, apply); err == nil {
 			t.Fatal("an invalid edit was accepted")
 		}
 	}
 	// Nothing changed: no new version.
-	same, err := db.EditStation(ctx, id, 2, op, now, false, func(*station.Station) *station.Error { return nil })
+	same, _, err := db.EditStation(ctx, id, 2, op, now, false, func(*station.Station) *station.Error { return nil })
 	if err != nil || same.Version != 2 {
 		t.Fatalf("no-op edit: %+v %v", same, err)
 	}
 	// "Still accurate" stamps verified_at and is recorded as a verification.
 	later := now.Add(time.Hour)
-	v, err := db.EditStation(ctx, id, 2, op, later, true, func(st *station.Station) *station.Error {
+	v, _, err := db.EditStation(ctx, id, 2, op, later, true, func(st *station.Station) *station.Error {
 		st.VerifiedAt = later
 		return nil
 	})
 	if err != nil || v.Version != 3 || !v.VerifiedAt.Equal(later) {
 		t.Fatalf("verify: %+v %v", v, err)
 	}
-	if _, err := db.EditStation(ctx, "nope", 1, op, now, false, func(*station.Station) *station.Error { return nil }); !errors.As(err, &se) || se.Code != station.CodeNotFound {
+	if _, _, err := db.EditStation(ctx, "nope", 1, op, now, false, func(*station.Station) *station.Error { return nil }); !errors.As(err, &se) || se.Code != station.CodeNotFound {
 		t.Fatalf("unknown station: %v", err)
 	}
 

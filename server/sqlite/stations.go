@@ -70,7 +70,7 @@ func (db *DB) LoadAll(ctx context.Context) (int64, []station.Station, error) {
 // that the next LoadAll of that state reads the file instead of the table. It does nothing when the
 // database has moved past version or the file already holds it. Run it after serving has started: at a
 // million stations it writes a few hundred megabytes.
-func (db *DB) SaveCache(ctx context.Context, version int64, stations []station.Station) error {
+func (db *DB) SaveCache(ctx context.Context, version int64, stations station.List) error {
 	var token string
 	err := db.read.QueryRowContext(ctx, `SELECT token FROM dataset WHERE id = 1 AND version = ?`, version).Scan(&token)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -124,6 +124,8 @@ func scanStation(rows *sql.Rows) (station.Station, error) {
 type UpsertResult struct {
 	Created, Updated, Unchanged int
 	DataVersion                 int64 // the version after the transaction
+	// Written are the positions in the stations given to Upsert of those created or updated, in order.
+	Written []int
 	// Conflicts are the stations that came with the version they were exported at (Station.Version
 	// > 0) and would change a station that has been changed since. When there are any, nothing is
 	// written: applying the rest would silently undo someone's newer edit.
@@ -239,6 +241,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 				}
 				existing[st.ID] = st // a repeated id later in the same batch updates this row
 				res.Created++
+				res.Written = append(res.Written, i)
 			case sameData(&old, st):
 				res.Unchanged++
 			case st.Version > 0 && st.Version != old.Version:
@@ -259,10 +262,11 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 				}
 				existing[st.ID] = st
 				res.Updated++
+				res.Written = append(res.Written, i)
 			}
 		}
 		if res.Created+res.Updated > 0 {
-			if err := bumpDataVersion(ctx, tx); err != nil {
+			if _, err := bumpDataVersion(ctx, tx); err != nil {
 				return err
 			}
 		}
@@ -291,10 +295,11 @@ func stamp1(st *station.Station, stored time.Time) {
 	}
 }
 
-// bumpDataVersion marks a transaction's changes as a new data state.
-func bumpDataVersion(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `UPDATE dataset SET version = version + 1, token = lower(hex(randomblob(8))) WHERE id = 1`)
-	return err
+// bumpDataVersion marks a transaction's changes as a new data state and returns its number.
+func bumpDataVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var v int64
+	err := tx.QueryRowContext(ctx, `UPDATE dataset SET version = version + 1, token = lower(hex(randomblob(8))) WHERE id = 1 RETURNING version`).Scan(&v)
+	return v, err
 }
 
 // sameData compares everything an import can set (not version or timestamps it does not carry). Where

@@ -130,3 +130,16 @@ func (a Audience) String() string { return audiences[a].Code }
 
 // ParseAudience accepts an audience code.
 func ParseAudience(s string) (Audience, bool) { return parseCode[Audience](audiences, s) }
+
+// List is stations in order, read by position: a Slice, or a catalog snapshot (which keeps the
+// stations an edit changed beside the rest rather than copying them all).
+type List interface {
+	Len() int
+	Station(i int) *Station
+}
+
+// Slice is a List over a slice.
+type Slice []Station
+
+func (s Slice) Len() int               { return len(s) }
+func (s Slice) Station(i int) *Station { return &s[i] }

@@ -5,6 +5,7 @@
 package textsearch
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
@@ -80,6 +81,45 @@ func (ix *Index) Search(q string, fn func(doc int) bool) {
 	}
 	for _, doc := range best {
 		if strings.Contains(ix.docs[doc], q) && !fn(int(doc)) {
+			return
+		}
+	}
+}
+
+// SearchReplacing is Search over the index with some documents replaced: replaced maps a document
+// number to its new text (not normalised). It costs a substring test per replaced document on top of
+// Search, so it suits a few thousand of them.
+func (ix *Index) SearchReplacing(replaced map[int32]string, q string, fn func(doc int) bool) {
+	nq := Normalize(q)
+	if nq == "" {
+		return
+	}
+	var extra []int
+	for doc, text := range replaced {
+		if strings.Contains(Normalize(text), nq) {
+			extra = append(extra, int(doc))
+		}
+	}
+	slices.Sort(extra)
+	k, stopped := 0, false
+	ix.Search(q, func(doc int) bool {
+		if _, ok := replaced[int32(doc)]; ok {
+			return true
+		}
+		for ; k < len(extra) && extra[k] < doc; k++ {
+			if !fn(extra[k]) {
+				stopped = true
+				return false
+			}
+		}
+		if !fn(doc) {
+			stopped = true
+			return false
+		}
+		return true
+	})
+	for ; !stopped && k < len(extra); k++ {
+		if !fn(extra[k]) {
 			return
 		}
 	}

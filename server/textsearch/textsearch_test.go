@@ -69,3 +69,31 @@ func TestSearchStops(t *testing.T) {
 		t.Fatalf("callback ran %d times after asking to stop at 2", n)
 	}
 }
+
+// SearchReplacing finds what Search over the replaced documents finds, in the same order, and stops
+// when told to.
+func TestSearchReplacing(t *testing.T) {
+	docs := []string{"南湖街道爱心驿站", "北市场驿站", "南湖公园司机之家", "浑河湾驿站", "沈阳南湖驿站", "大连站"}
+	ix := textsearch.New(docs)
+	replaced := map[int32]string{1: "南湖新驿站", 2: "公园司机之家", 5: "大连南湖站"}
+	now := slices.Clone(docs)
+	for d, text := range replaced {
+		now[d] = text
+	}
+	want := textsearch.New(now)
+	for _, q := range []string{"南湖", "驿站", "司机", "站", "公园", "大连南", "nothing", "湖"} {
+		var got, exp []int
+		ix.SearchReplacing(replaced, q, func(d int) bool { got = append(got, d); return true })
+		want.Search(q, func(d int) bool { exp = append(exp, d); return true })
+		if !slices.Equal(got, exp) {
+			t.Errorf("%q: %v, want %v", q, got, exp)
+		}
+		for stop := 1; stop < len(exp); stop++ {
+			var part []int
+			ix.SearchReplacing(replaced, q, func(d int) bool { part = append(part, d); return len(part) < stop })
+			if !slices.Equal(part, exp[:stop]) {
+				t.Errorf("%q stopped after %d: %v, want %v", q, stop, part, exp[:stop])
+			}
+		}
+	}
+}

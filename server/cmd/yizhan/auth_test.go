@@ -23,6 +23,7 @@ import (
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/config"
 	"github.com/yizhan/yizhan/server/spatial"
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // browser is one client of a test server: its source address, session cookie and CSRF token.
@@ -715,7 +716,7 @@ func smallSeed(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer out.Close()
-	if err := codec.WriteCSV(out, sts[:40], true); err != nil {
+	if err := codec.WriteCSV(out, station.Slice(sts[:40]), true); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -19,6 +19,7 @@ import (
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/sqlite"
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // Kill -9 at random moments while the whole seed is being written (first start) and while imports
@@ -111,7 +112,7 @@ func TestKilledWritesAreAllOrNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := codec.WriteCSV(out, sts, true); err != nil {
+		if err := codec.WriteCSV(out, station.Slice(sts), true); err != nil {
 			t.Fatal(err)
 		}
 		out.Close()

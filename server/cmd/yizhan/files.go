@@ -128,11 +128,11 @@ func exportCmd() *cobra.Command {
 			w := bufio.NewWriterSize(out, 1<<16)
 			switch format {
 			case "csv":
-				err = codec.WriteCSV(w, stations, true)
+				err = codec.WriteCSV(w, station.Slice(stations), true)
 			case "xlsx":
-				err = codec.WriteXLSX(w, stations)
+				err = codec.WriteXLSX(w, station.Slice(stations))
 			default:
-				err = codec.WriteGeoJSON(w, stations)
+				err = codec.WriteGeoJSON(w, station.Slice(stations))
 			}
 			if err != nil {
 				return err

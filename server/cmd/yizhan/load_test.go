@@ -61,7 +61,7 @@ func TestReadsDuringWrites(t *testing.T) {
 			sts[i].Name = fmt.Sprintf("%s（%s）", sts[i].Name, label)
 		}
 		var b bytes.Buffer
-		if err := codec.WriteCSV(&b, sts, true); err != nil {
+		if err := codec.WriteCSV(&b, station.Slice(sts), true); err != nil {
 			t.Fatal(err)
 		}
 		return b.Bytes()

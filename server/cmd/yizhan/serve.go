@@ -115,7 +115,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		return nil // stopped while the seed was written; it was kept
 	}
 	snap := cat.Current()
-	log.Info("index ready", "stations", len(snap.Stations), "data_version", snap.Version, "elapsed_ms", time.Since(start).Milliseconds())
+	log.Info("index ready", "stations", snap.Len(), "data_version", snap.Version, "elapsed_ms", time.Since(start).Milliseconds())
 
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	watched := make(chan struct{})
@@ -265,16 +265,20 @@ func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.
 			return
 		case <-t.C:
 		}
+		// Under Writes: a write of this process between its commit and its Apply is no news to reload.
+		cat.Writes.Lock()
 		v, err := db.DataVersion(ctx)
+		reloaded := false
 		if err != nil {
 			log.Error("watch: reading data version", "err", err)
-			continue
-		}
-		if snap := cat.Current(); snap == nil || snap.Version != v {
-			if err := refresh(ctx, db, cat, cal, log); err != nil {
+		} else if snap := cat.Current(); snap == nil || snap.Version != v {
+			if err = refresh(ctx, db, cat, cal, log); err != nil {
 				log.Error("watch: reloading stations", "err", err)
-				continue
 			}
+			reloaded = err == nil
+		}
+		cat.Writes.Unlock()
+		if reloaded {
 			log.Info("stations reloaded", "data_version", cat.Current().Version)
 			saveCache(ctx, db, cat.Current(), log)
 		}
@@ -283,7 +287,7 @@ func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.
 
 func saveCache(ctx context.Context, db *sqlite.DB, snap *catalog.Snapshot, log *slog.Logger) {
 	start := time.Now()
-	if err := db.SaveCache(ctx, snap.Version, snap.Stations); err != nil {
+	if err := db.SaveCache(ctx, snap.Version, snap); err != nil {
 		log.Warn("writing the station cache failed; the next start reads the table instead", "err", err)
 		return
 	}

@@ -725,7 +725,7 @@ func TestImportWhileServingIsAtomic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := codec.WriteCSV(f, changed, true); err != nil {
+	if err := codec.WriteCSV(f, station.Slice(changed), true); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

@@ -82,8 +82,8 @@ func TestConcurrentFirstStarts(t *testing.T) {
 	if b.Current() == second.snap || !bytes.Equal(a.Current().Dataset(spatial.WGS84).JSON, b.Current().Dataset(spatial.WGS84).JSON) {
 		t.Fatal("the second first start does not serve what the database holds")
 	}
-	if n := len(b.Current().Stations); n != len(first.snap.Stations) {
-		t.Fatalf("%d stations after two first starts, want %d", n, len(first.snap.Stations))
+	if n := b.Current().Len(); n != first.snap.Len() {
+		t.Fatalf("%d stations after two first starts, want %d", n, first.snap.Len())
 	}
 }
 
