@@ -80,9 +80,10 @@ type built struct {
 	index     *spatial.Index
 	text      *textsearch.Index
 	textReady chan struct{} // closed once text is built
-	hot       [][]byte      // per station: id JSON, "lon,lat", codec.AppendSummary; runs of the Z-order curve
-	cold      []byte        // per station: codec.AppendDetails; in id order
-	render    []rendered    // per station (by position): where its JSON is
+	// Per station, id JSON, "lon,lat" and codec.AppendSummary, in runs of the Z-order curve: what list
+	// answers send. The details of a full station are rendered when asked for (codec.AppendDetails).
+	hot    [][]byte
+	render []rendered // per station (by position): where its JSON is
 	cal       *hours.Calendar
 	of        []uint32 // per station: index into sched, or notInService (open.go)
 }
@@ -113,18 +114,15 @@ func Build(version int64, stations []station.Station, cal *hours.Calendar) *Snap
 		}
 		b.index = spatial.NewIndex(items)
 	})
-	wg.Go(b.renderDetails)
 	wg.Go(s.countCities)
 	b.renderSummaries()
 	wg.Wait()
 	s.spatial = spatial.NewOverlay(b.index)
 	b.textReady = make(chan struct{})
 	go func() {
-		docs := make([]string, len(stations))
-		for i := range stations {
-			docs[i] = textDoc(&stations[i])
-		}
-		b.text = textsearch.New(docs)
+		b.text = textsearch.NewParts(len(stations), func(i int) (string, string) {
+			return stations[i].Name, stations[i].Address
+		})
 		close(b.textReady)
 	}()
 	return s
@@ -168,7 +166,6 @@ type rendered struct {
 	lon, lat                 float64
 	vector                   spatial.Vector // for bearings
 	id, coords, summary, end uint32         // offsets into hot[part]
-	details                  uint32         // offset into cold (the details end where the next station's begin)
 	part                     uint8          // which arena of hot
 }
 
@@ -214,15 +211,6 @@ func (s *built) renderSummaries() {
 		})
 	}
 	wg.Wait()
-}
-
-// renderDetails pre-renders what only full stations carry, in id order, apart from the hot arena.
-func (s *built) renderDetails() {
-	s.cold = make([]byte, 0, 260*len(s.stations))
-	for i := range s.stations {
-		s.render[i].details = uint32(len(s.cold))
-		s.cold = codec.AppendDetails(s.cold, &s.stations[i])
-	}
 }
 
 // zorder interleaves the bits of lon and lat quantised to 2^24 steps: nearby points get nearby keys.
@@ -374,15 +362,10 @@ func (s *Snapshot) appendFeature(b []byte, i int, crs spatial.CRS, d codec.Dynam
 		var buf [64]byte
 		coords = codec.AppendCoords(buf[:0], p[0], p[1])
 	}
-	var details []byte
 	if full {
-		end := len(s.cold)
-		if i+1 < len(s.render) {
-			end = int(s.render[i+1].details)
-		}
-		details = s.cold[r.details:end]
+		return codec.AppendFullFeature(b, hot[r.id:r.coords], coords, d, hot[r.summary:r.end], &s.stations[i])
 	}
-	return codec.AppendFeature(b, hot[r.id:r.coords], coords, d, hot[r.summary:r.end], details)
+	return codec.AppendFeature(b, hot[r.id:r.coords], coords, d, hot[r.summary:r.end], nil)
 }
 
 // Dataset is the whole offline dataset in one CRS: every station that is not closed, as a

@@ -18,7 +18,7 @@ type patched struct {
 	sched                    uint32 // index into the snapshot's sched, or notInService
 	vector                   spatial.Vector
 	doc                      string // textDoc
-	id, coords, summary, det []byte // as the built arenas hold them (codec.Append*)
+	id, coords, summary []byte // as the built arenas hold them (codec.Append*)
 }
 
 func newPatched(st station.Station, sched uint32) *patched {
@@ -28,7 +28,6 @@ func newPatched(st station.Station, sched uint32) *patched {
 	p.id = codec.AppendID(nil, &p.st)
 	p.coords = codec.AppendCoords(nil, st.Lon, st.Lat)
 	p.summary = codec.AppendSummary(nil, &p.st)
-	p.det = codec.AppendDetails(nil, &p.st)
 	return p
 }
 
@@ -38,11 +37,10 @@ func (p *patched) appendFeature(b []byte, crs spatial.CRS, d codec.Dynamic, full
 		q := spatial.FromWGS84(crs, orb.Point{p.st.Lon, p.st.Lat})
 		coords = codec.AppendCoords(nil, q[0], q[1])
 	}
-	var details []byte
 	if full {
-		details = p.det
+		return codec.AppendFullFeature(b, p.id, coords, d, p.summary, &p.st)
 	}
-	return codec.AppendFeature(b, p.id, coords, d, p.summary, details)
+	return codec.AppendFeature(b, p.id, coords, d, p.summary, nil)
 }
 
 // RenderStation renders one station as a Feature with every property, open_now from d, without a

@@ -170,6 +170,25 @@ type Dynamic struct {
 // AppendFeature appends one GeoJSON Feature: id from AppendID, coords from AppendCoords in the
 // response CRS, summary from AppendSummary and details from AppendDetails (nil for a list answer).
 func AppendFeature(b []byte, id, coords []byte, d Dynamic, summary, details []byte) []byte {
+	b = appendFeatureHead(b, id, coords, d, summary)
+	if details != nil {
+		b = append(b, ',')
+		b = append(b, details...)
+	}
+	return append(b, "}}"...)
+}
+
+// AppendFullFeature is AppendFeature with the details rendered from st as it goes (AppendDetails),
+// for stations whose details are not kept rendered.
+func AppendFullFeature(b []byte, id, coords []byte, d Dynamic, summary []byte, st *station.Station) []byte {
+	b = appendFeatureHead(b, id, coords, d, summary)
+	b = append(b, ',')
+	b = AppendDetails(b, st)
+	return append(b, "}}"...)
+}
+
+// appendFeatureHead is a Feature up to the end of its summary properties.
+func appendFeatureHead(b []byte, id, coords []byte, d Dynamic, summary []byte) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
 	b = append(b, id...)
 	b = append(b, `,"geometry":{"type":"Point","coordinates":[`...)
@@ -192,12 +211,7 @@ func AppendFeature(b []byte, id, coords []byte, d Dynamic, summary, details []by
 	default:
 		b = append(b, `"open_now":null,`...)
 	}
-	b = append(b, summary...)
-	if details != nil {
-		b = append(b, ',')
-		b = append(b, details...)
-	}
-	return append(b, "}}"...)
+	return append(b, summary...)
 }
 
 // WriteGeoJSON writes stations as an RFC 7946 FeatureCollection (WGS-84), every property included.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/yizhan/yizhan/server/areas"
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -17,6 +19,9 @@ var (
 
 // add fills in a station's attributes for a placed point and appends it.
 func (c *cityGen) add(k station.Kind, p place) {
+	if !nearItsDistrict(p) {
+		return // the caller places another
+	}
 	s := Station{Kind: k, Lon: p.lon, Lat: p.lat, District: p.d}
 	s.Name, s.Operator = c.name(k, p)
 	s.Address = c.address(p)
@@ -83,4 +88,16 @@ func formatMicro(v int64) string {
 	}
 	frac := strconv.FormatInt(v%1e6, 10)
 	return sign + strconv.FormatInt(v/1e6, 10) + "." + strings.Repeat("0", 6-len(frac)) + frac
+}
+
+// withinDistrictM is how far outside its district, as the importer's areas draw it, a station may be
+// placed. The generator samples the reference's detailed outlines, whose smallest islands the areas
+// (simplified for the map) leave out; the importer refuses a point more than 2.5 km from its district,
+// so a generated list stays well inside that.
+const withinDistrictM = 2000
+
+// nearItsDistrict reports whether the importer will take p as lying in its district.
+func nearItsDistrict(p place) bool {
+	a, ok := areas.ByAdcode(p.d.Adcode)
+	return !ok || a.Near(orb.Point{float64(p.lon) / 1e6, float64(p.lat) / 1e6}, withinDistrictM)
 }

@@ -13,8 +13,10 @@ import (
 
 // Index is immutable after New and safe for concurrent use.
 type Index struct {
-	docs     []string           // normalised text per document
-	postings map[uint64][]int32 // bigram → ascending document numbers
+	n        int
+	parts    func(doc int) (string, string) // a document's text as given, in two parts
+	normal   map[int32]string               // the documents that normalising changes: their normalised text
+	postings map[uint64][]int32             // bigram → ascending document numbers
 }
 
 // Normalize folds text for matching: NFKC (full-width letters and digits become ASCII), lower case,
@@ -33,12 +35,23 @@ func bigram(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
 
 // New indexes docs; document i is docs[i].
 func New(docs []string) *Index {
-	ix := &Index{docs: make([]string, len(docs)), postings: make(map[uint64][]int32)}
-	for i, d := range docs {
-		n := Normalize(d)
-		ix.docs[i] = n
+	return NewParts(len(docs), func(i int) (string, string) { return docs[i], "" })
+}
+
+// NewParts indexes n documents of two parts each (a station's name and its address), which a query
+// matches when either part contains it. It keeps no copy of the text: parts is asked for it again
+// to confirm a match, and only the documents that normalising changes (a few: full-width letters,
+// capitals, spaces) are kept, normalised.
+func NewParts(n int, parts func(doc int) (string, string)) *Index {
+	ix := &Index{n: n, parts: parts, normal: map[int32]string{}, postings: make(map[uint64][]int32)}
+	for i := range n {
+		a, b := parts(i)
+		na, nb := Normalize(a), Normalize(b)
+		if na != a || nb != b {
+			ix.normal[int32(i)] = na + "\x00" + nb
+		}
 		var prev rune = -1
-		for _, r := range n {
+		for _, r := range na + "\x00" + nb {
 			if prev >= 0 {
 				k := bigram(prev, r)
 				p := ix.postings[k]
@@ -52,6 +65,15 @@ func New(docs []string) *Index {
 	return ix
 }
 
+// contains reports whether document doc contains the normalised query q.
+func (ix *Index) contains(doc int, q string) bool {
+	if n, ok := ix.normal[int32(doc)]; ok {
+		return strings.Contains(n, q)
+	}
+	a, b := ix.parts(doc)
+	return strings.Contains(a, q) || strings.Contains(b, q)
+}
+
 // Search calls fn with each document that contains q (normalised), in ascending order, until fn
 // returns false. An empty query matches nothing.
 func (ix *Index) Search(q string, fn func(doc int) bool) {
@@ -61,8 +83,8 @@ func (ix *Index) Search(q string, fn func(doc int) bool) {
 	case 0:
 		return
 	case 1: // no bigram to look up: scan
-		for i, d := range ix.docs {
-			if strings.Contains(d, q) && !fn(i) {
+		for i := range ix.n {
+			if ix.contains(i, q) && !fn(i) {
 				return
 			}
 		}
@@ -80,7 +102,7 @@ func (ix *Index) Search(q string, fn func(doc int) bool) {
 		}
 	}
 	for _, doc := range best {
-		if strings.Contains(ix.docs[doc], q) && !fn(int(doc)) {
+		if ix.contains(int(doc), q) && !fn(int(doc)) {
 			return
 		}
 	}
