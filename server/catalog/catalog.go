@@ -84,8 +84,8 @@ type built struct {
 	// answers send. The details of a full station are rendered when asked for (codec.AppendDetails).
 	hot    [][]byte
 	render []rendered // per station (by position): where its JSON is
-	cal       *hours.Calendar
-	of        []uint32 // per station: index into sched, or notInService (open.go)
+	cal    *hours.Calendar
+	of     []uint32 // per station: index into sched, or notInService (open.go)
 }
 
 // CityCount is a city and how many stations it has.

@@ -14,10 +14,10 @@ import (
 // patched is a station changed since its snapshot's stations were built, with what readers need of
 // it rendered alone: an edit costs one station's rendering, not the set's.
 type patched struct {
-	st                       station.Station
-	sched                    uint32 // index into the snapshot's sched, or notInService
-	vector                   spatial.Vector
-	doc                      string // textDoc
+	st                  station.Station
+	sched               uint32 // index into the snapshot's sched, or notInService
+	vector              spatial.Vector
+	doc                 string // textDoc
 	id, coords, summary []byte // as the built arenas hold them (codec.Append*)
 }
 
