@@ -773,14 +773,15 @@ func TestImportWhileServingIsAtomic(t *testing.T) {
 	if rep.Updated != len(ts.stations) || rep.Created != 0 || rep.Rows != len(ts.stations) {
 		t.Fatalf("report %+v", rep)
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	// A poll interval and a reload of the seed; a minute leaves room for -race on a loaded machine.
+	deadline := time.Now().Add(time.Minute)
 	for {
 		_, body := ts.get(t, "/readyz")
 		if decode[map[string]any](t, body)["data_version"].(float64) == 2 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("serve did not pick up the import within 20 s")
+			t.Fatal("serve did not pick up the import within a minute")
 		}
 		time.Sleep(10 * time.Millisecond) // polling an observable condition, with a deadline
 	}
