@@ -55,23 +55,36 @@ func Invisible(r rune) bool {
 	switch {
 	case r < 0x20 || r >= 0x7F && r < 0xA0:
 		return r != '\n' && r != '\r' && r != '\t' && r != '\v' && r != '\f' && (r < 0x80 || r >= 0xA0)
-	case r < 0xA0:
-		return false
+	case r < 0xA0, r >= 0x2070 && r < 0xFE00 && r != 0x3164:
+		return false // none between the general punctuation block and the variation selectors but one filler
 	}
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) ||
 		unicode.Is(unicode.Variation_Selector, r)
 }
 
-// mayHoldInvisible is a quick look at the bytes: only these lead bytes can start a character Clean
-// changes (C0 controls, C1 controls and U+00AD in C2, U+034F in CD, Arabic format characters in
-// D8–DC, E0–E3 and EF for the three-byte ones, F0 and F3 for the four-byte ones). Most Chinese text
-// is E4–E9 and needs no closer look.
+// mayHoldInvisible is a quick look at the bytes for what Clean changes: C0 controls and DEL, and the
+// lead bytes of the few places in Unicode that have format or ignorable characters (C2 for C1 controls
+// and U+00AD, CD for U+034F, D8–DC for the Arabic ones, E0–E1, E2 80–81 for U+200B–U+206F, E3 85 for
+// U+3164, EF B8/BB/BE/BF for the variation selectors, U+FEFF, U+FFA0 and U+FFF0–U+FFFB, F0 and F3
+// for the supplementary planes). Chinese text, CJK punctuation and full-width forms included, has none.
 func mayHoldInvisible(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c == 0x7F:
+		c := s[i]
+		if c < 0x20 || c == 0x7F {
 			return true
-		case c == 0xC2 || c == 0xCD || c >= 0xD8 && c <= 0xDC || c >= 0xE0 && c <= 0xE3 || c == 0xEF || c == 0xF0 || c == 0xF3:
+		}
+		if c < 0xC2 {
+			continue
+		}
+		var next byte
+		if i+1 < len(s) {
+			next = s[i+1]
+		}
+		switch {
+		case c == 0xC2 || c == 0xCD || c >= 0xD8 && c <= 0xDC || c == 0xE0 || c == 0xE1 || c == 0xF0 || c == 0xF3:
+			return true
+		case c == 0xE2 && (next == 0x80 || next == 0x81), c == 0xE3 && next == 0x85,
+			c == 0xEF && (next == 0xB8 || next == 0xBB || next == 0xBE || next == 0xBF):
 			return true
 		}
 	}

@@ -60,3 +60,16 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+// The quick look at the bytes misses no character Clean or CheckText would act on: every code point
+// that Invisible reports, or that is a control, makes it look closer.
+func TestQuickLookMissesNothing(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		if (station.Invisible(r) || unicode.IsControl(r)) && station.CheckText("f", "a"+string(r)+"b", 10) == nil {
+			t.Errorf("%U passes CheckText", r)
+		}
+	}
+}

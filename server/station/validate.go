@@ -93,6 +93,9 @@ func CheckText(field, s string, max int) *Error {
 	if n := utf8.RuneCountInString(s); n > max {
 		return Errorf(CodeOutOfRange, field, "%s has %d characters; at most %d are allowed", field, n, max)
 	}
+	if !mayHoldInvisible(s) {
+		return nil
+	}
 	for _, r := range s {
 		if unicode.IsControl(r) || Invisible(r) {
 			return Errorf(CodeInvalidParameter, field, "%s contains the control character U+%04X", field, r)
