@@ -321,7 +321,7 @@ func TestRequestDeadlineCancelsDatabaseWork(t *testing.T) {
 	}
 	defer db.Close()
 	sts := benchStations(3)
-	if _, err := db.Upsert(context.Background(), sts, time.Now(), sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(context.Background(), sts, time.Now(), station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var cat catalog.Catalog

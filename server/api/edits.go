@@ -15,7 +15,6 @@ import (
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
-	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -23,10 +22,10 @@ import (
 type StationStore interface {
 	// EditStation applies apply to station id if it is still at ifVersion, with an audit entry:
 	// not_found; version_conflict (with the current station); apply's and validation's errors.
-	EditStation(ctx context.Context, id string, ifVersion int64, actor sqlite.Actor, now time.Time, verify bool,
+	EditStation(ctx context.Context, id string, ifVersion int64, actor station.Actor, now time.Time, verify bool,
 		apply func(*station.Station) *station.Error) (station.Station, int64, error)
 	// History returns a station's audit trail, newest first.
-	History(ctx context.Context, id string, limit int) ([]sqlite.AuditEntry, error)
+	History(ctx context.Context, id string, limit int) ([]station.AuditEntry, error)
 }
 
 // maxPatchBody bounds an edit: every text field at its limit in 4-byte characters, with room to spare.
@@ -81,7 +80,7 @@ func (s *server) editStation(c echo.Context) error {
 	edited, err := func() (station.Station, error) {
 		s.Catalog.Writes.Lock()
 		defer s.Catalog.Writes.Unlock()
-		edited, dataVersion, err := s.Stations.EditStation(ctx, id, version, sqlite.Actor{UserID: u.ID, Name: u.Username},
+		edited, dataVersion, err := s.Stations.EditStation(ctx, id, version, station.Actor{UserID: u.ID, Name: u.Username},
 			now, p.Given["verified"], apply)
 		if err == nil && dataVersion > 0 {
 			// Committed: readers see it before this answer goes out.
@@ -147,7 +146,7 @@ func (s *server) stationHistory(c echo.Context) error {
 		return err
 	}
 	type entry struct {
-		sqlite.AuditEntry
+		station.AuditEntry
 		At string `json:"at"`
 	}
 	out := make([]entry, len(entries))

@@ -14,14 +14,13 @@ import (
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/spatial"
-	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
 )
 
 // Importer writes imported stations. *sqlite.DB satisfies it.
 type Importer interface {
 	// Upsert writes stations by id in one transaction, all or nothing (DryRun: computes and rolls back).
-	Upsert(ctx context.Context, stations []station.Station, now time.Time, opt sqlite.UpsertOptions) (sqlite.UpsertResult, error)
+	Upsert(ctx context.Context, stations []station.Station, now time.Time, opt station.UpsertOptions) (station.UpsertResult, error)
 }
 
 // ImportReport is what an import answers, dry run or not: the same as `yizhan import` prints.
@@ -161,13 +160,13 @@ func (s *server) importStations(c echo.Context) error {
 	}
 	u, _ := signedInUser(c)
 	ctx := c.Request().Context()
-	up, err := func() (sqlite.UpsertResult, error) {
+	up, err := func() (station.UpsertResult, error) {
 		if !dry {
 			s.Catalog.Writes.Lock()
 			defer s.Catalog.Writes.Unlock()
 		}
-		up, err := s.Importer.Upsert(ctx, res.Stations, s.Now(), sqlite.UpsertOptions{
-			DryRun: dry, Actor: sqlite.Actor{UserID: u.ID, Name: u.Username},
+		up, err := s.Importer.Upsert(ctx, res.Stations, s.Now(), station.UpsertOptions{
+			DryRun: dry, Actor: station.Actor{UserID: u.ID, Name: u.Username},
 		})
 		if err == nil && !dry && len(up.Conflicts) == 0 && len(up.Written) > 0 {
 			// Committed: readers see it before this answer goes out; a new station needs a rebuild.
@@ -200,7 +199,7 @@ func (s *server) importStations(c echo.Context) error {
 // ConflictErrors turns an import's version conflicts into row errors: the row was exported at one
 // version of its station and the station has been changed since (by an operator, say), so importing
 // the row would undo that change unseen.
-func ConflictErrors(cs []sqlite.Conflict, rows []int) []*station.Error {
+func ConflictErrors(cs []station.Conflict, rows []int) []*station.Error {
 	out := make([]*station.Error, len(cs))
 	for i, c := range cs {
 		out[i] = station.RowErrorf(station.CodeVersionConflict, rows[c.Index], "version", "station %s has changed since this file was exported (the file has version %d, the station is at %d): export again and redo the change, or empty the version cell to overwrite", c.ID, c.Based, c.Current)

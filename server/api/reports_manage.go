@@ -11,14 +11,13 @@ import (
 
 	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/codec"
-	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
 )
 
 // ReportDesk is where operators and admins see and resolve reports. *sqlite.DB satisfies it.
 type ReportDesk interface {
 	// Reports lists reports, newest first.
-	Reports(ctx context.Context, f sqlite.ReportFilter) ([]station.Report, error)
+	Reports(ctx context.Context, f station.ReportFilter) ([]station.Report, error)
 	// ResolveReport marks a report resolved: not_found (also when allowed refuses its station).
 	ResolveReport(ctx context.Context, id int64, by string, now time.Time, allowed func(stationID string) bool) (station.Report, error)
 }
@@ -65,7 +64,7 @@ func (s *server) listReports(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := sqlite.ReportFilter{}
+	f := station.ReportFilter{}
 	if v, ok, err := p.get("status"); err != nil {
 		return err
 	} else if ok {

@@ -17,7 +17,7 @@ import (
 func TestBackupDuringWrites(t *testing.T) {
 	db := MustOpenDB(t)
 	sts := sample(20)
-	if _, err := db.Upsert(ctx, sts, time.Now(), sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, sts, time.Now(), station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	type edit struct {
@@ -42,7 +42,7 @@ func TestBackupDuringWrites(t *testing.T) {
 			}
 			id := sts[k%len(sts)].ID
 			phone := fmt.Sprintf("024-%08d", k)
-			st, _, err := db.EditStation(ctx, id, versions[id], sqlite.Actor{Name: "t"}, time.Now(), false, func(s *station.Station) *station.Error {
+			st, _, err := db.EditStation(ctx, id, versions[id], station.Actor{Name: "t"}, time.Now(), false, func(s *station.Station) *station.Error {
 				s.Phone = phone
 				return nil
 			})

@@ -49,7 +49,7 @@ func mustLoad(t *testing.T, db *DB) (int64, []station.Station) {
 
 func mustUpsert(t *testing.T, db *DB, sts []station.Station) {
 	t.Helper()
-	if _, err := db.Upsert(context.Background(), sts, time.Now(), UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(context.Background(), sts, time.Now(), station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }

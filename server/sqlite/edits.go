@@ -11,24 +11,7 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-// Actor is who makes a change, as the audit trail records it.
-type Actor struct {
-	UserID int64  // 0 when not a logged-in user
-	Name   string // the username, or "import"
-}
 
-// AuditEntry is one recorded change of one station.
-type AuditEntry struct {
-	ID        int64          `json:"id"`
-	StationID string         `json:"station_id"`
-	Version   int64          `json:"version"` // the version the change produced
-	Action    string         `json:"action"`  // create, edit, verify or import
-	UserID    int64          `json:"user_id"`
-	Actor     string         `json:"actor"`
-	At        time.Time      `json:"at"`
-	Before    map[string]any `json:"before"` // the changed fields, before
-	After     map[string]any `json:"after"`  // and after
-}
 
 // auditFields is a station as the audit trail shows it: every field a change can touch.
 func auditFields(st *station.Station) map[string]any {
@@ -80,7 +63,7 @@ func (t txExec) ExecContext(ctx context.Context, args ...any) (sql.Result, error
 
 // insertAudit records a change through ex (a prepared auditInsert, or txExec). before and after both
 // nil record a creation, whose fields are the row itself at version 1.
-func insertAudit(ctx context.Context, ex execer, id string, version int64, action string, actor Actor, at string, before, after map[string]any) error {
+func insertAudit(ctx context.Context, ex execer, id string, version int64, action string, actor station.Actor, at string, before, after map[string]any) error {
 	bj, aj := []byte("{}"), []byte("{}")
 	if before != nil || after != nil {
 		var err error
@@ -101,7 +84,7 @@ func insertAudit(ctx context.Context, ex execer, id string, version int64, actio
 // confirmation in the audit trail. Errors: not_found; version_conflict, returned with the current
 // station; apply's own errors; the validation's. It also returns the data version after the edit (0
 // when nothing was written).
-func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor Actor, now time.Time, verify bool,
+func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor station.Actor, now time.Time, verify bool,
 	apply func(*station.Station) *station.Error) (station.Station, int64, error) {
 	var out station.Station
 	var dataVersion int64
@@ -173,16 +156,16 @@ func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor
 }
 
 // History returns station id's audit trail, newest first, at most limit entries.
-func (db *DB) History(ctx context.Context, id string, limit int) ([]AuditEntry, error) {
+func (db *DB) History(ctx context.Context, id string, limit int) ([]station.AuditEntry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, station_id, version, action, user_id, actor, at, before, after
 		FROM station_audit WHERE station_id = ? ORDER BY id DESC LIMIT ?`, id, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []AuditEntry{}
+	out := []station.AuditEntry{}
 	for rows.Next() {
-		var e AuditEntry
+		var e station.AuditEntry
 		var at, before, after string
 		if err := rows.Scan(&e.ID, &e.StationID, &e.Version, &e.Action, &e.UserID, &e.Actor, &at, &before, &after); err != nil {
 			return nil, err

@@ -5,19 +5,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
 )
 
 func TestEditStation(t *testing.T) {
 	db := MustOpenDB(t)
 	sts := sample(3)
-	if _, err := db.Upsert(ctx, sts, time.Now(), sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, sts, time.Now(), station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	id := sts[1].ID
 	dv0, _ := db.DataVersion(ctx)
-	op := sqlite.Actor{UserID: 7, Name: "张站长"}
+	op := station.Actor{UserID: 7, Name: "张站长"}
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 	got, _, err := db.EditStation(ctx, id, 1, op, now, false, func(st *station.Station) *station.Error {
@@ -84,7 +83,7 @@ func TestEditStation(t *testing.T) {
 func TestUpsertAudit(t *testing.T) {
 	db := MustOpenDB(t)
 	sts := sample(2)
-	imp := sqlite.UpsertOptions{Actor: sqlite.Actor{Name: "import"}}
+	imp := station.UpsertOptions{Actor: station.Actor{Name: "import"}}
 	if _, err := db.Upsert(ctx, sts, time.Now(), imp); err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -20,7 +19,7 @@ import (
 func TestStorageFullRollsBack(t *testing.T) {
 	db := MustOpenDB(t)
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	if _, err := db.Upsert(ctx, sample(100), now, sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, sample(100), now, station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	version, before, err := db.LoadAll(ctx)
@@ -35,7 +34,7 @@ func TestStorageFullRollsBack(t *testing.T) {
 	if err := db.LimitPages(ctx, 10); err != nil {
 		t.Fatal(err)
 	}
-	_, err = db.Upsert(ctx, batch, now, sqlite.UpsertOptions{Actor: sqlite.Actor{Name: "admin"}})
+	_, err = db.Upsert(ctx, batch, now, station.UpsertOptions{Actor: station.Actor{Name: "admin"}})
 	if station.ErrorCode(err) != station.CodeStorageUnavailable || !strings.Contains(errors.Unwrap(err).Error(), "full") {
 		t.Fatalf("import into a full database: %v, want storage_unavailable with the cause", err)
 	}
@@ -60,7 +59,7 @@ func TestStorageFullRollsBack(t *testing.T) {
 	if err := db.LimitPages(ctx, 1<<30); err != nil { // room again
 		t.Fatal(err)
 	}
-	res, err := db.Upsert(ctx, batch, now, sqlite.UpsertOptions{Actor: sqlite.Actor{Name: "admin"}})
+	res, err := db.Upsert(ctx, batch, now, station.UpsertOptions{Actor: station.Actor{Name: "admin"}})
 	if err != nil || res.Created != len(batch) {
 		t.Fatalf("the same import with room: %+v %v", res, err)
 	}

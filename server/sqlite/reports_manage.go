@@ -11,15 +11,9 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-// ReportFilter selects reports: of some stations (nil = every station), optionally only open ones.
-type ReportFilter struct {
-	StationIDs []string
-	OpenOnly   bool
-	Limit      int // 0 = 1000
-}
 
 // Reports returns the reports that f selects, newest first.
-func (db *DB) Reports(ctx context.Context, f ReportFilter) ([]station.Report, error) {
+func (db *DB) Reports(ctx context.Context, f station.ReportFilter) ([]station.Report, error) {
 	q := `SELECT ` + reportColumns + ` FROM report`
 	var where []string
 	var args []any

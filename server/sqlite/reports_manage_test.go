@@ -5,14 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
 )
 
 func TestReportsListAndResolve(t *testing.T) {
 	db := MustOpenDB(t)
 	sts := sample(3)
-	if _, err := db.Upsert(ctx, sts, time.Now(), sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, sts, time.Now(), station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var ids []int64
@@ -23,15 +22,15 @@ func TestReportsListAndResolve(t *testing.T) {
 		}
 		ids = append(ids, r.ID)
 	}
-	all, err := db.Reports(ctx, sqlite.ReportFilter{})
+	all, err := db.Reports(ctx, station.ReportFilter{})
 	if err != nil || len(all) != 3 || all[0].ID != ids[2] {
 		t.Fatalf("all reports, newest first: %+v %v", all, err)
 	}
-	mine, _ := db.Reports(ctx, sqlite.ReportFilter{StationIDs: []string{sts[0].ID}})
+	mine, _ := db.Reports(ctx, station.ReportFilter{StationIDs: []string{sts[0].ID}})
 	if len(mine) != 2 || mine[0].StationID != sts[0].ID || mine[1].StationID != sts[0].ID {
 		t.Fatalf("one station's reports: %+v", mine)
 	}
-	if none, _ := db.Reports(ctx, sqlite.ReportFilter{StationIDs: []string{}}); len(none) != 0 {
+	if none, _ := db.Reports(ctx, station.ReportFilter{StationIDs: []string{}}); len(none) != 0 {
 		t.Fatalf("no stations, no reports: %+v", none)
 	}
 	allowed := func(id string) bool { return id == sts[0].ID }
@@ -48,7 +47,7 @@ func TestReportsListAndResolve(t *testing.T) {
 	if _, err := db.ResolveReport(ctx, ids[1], "张站长", now, allowed); !errors.As(err, &se) || se.Code != station.CodeNotFound {
 		t.Fatalf("another station's report: %v", err)
 	}
-	open, _ := db.Reports(ctx, sqlite.ReportFilter{OpenOnly: true})
+	open, _ := db.Reports(ctx, station.ReportFilter{OpenOnly: true})
 	if len(open) != 2 {
 		t.Fatalf("open reports: %+v", open)
 	}

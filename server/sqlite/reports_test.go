@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -47,7 +46,7 @@ func reportRows(t *testing.T, path string) []reportRow {
 func TestAddReport(t *testing.T) {
 	db := MustOpenDB(t)
 	sts := sample(3)
-	if _, err := db.Upsert(ctx, sts, time.Now(), sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, sts, time.Now(), station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	before := time.Now()
@@ -88,7 +87,7 @@ func TestAddReport(t *testing.T) {
 // A report about a station that does not exist is refused, and nothing is written.
 func TestAddReportUnknownStation(t *testing.T) {
 	db := MustOpenDB(t)
-	if _, err := db.Upsert(ctx, sample(1), time.Now(), sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, sample(1), time.Now(), station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := db.AddReport(ctx, station.Report{StationID: "LN-nope", Reason: station.ReasonClosed})

@@ -72,7 +72,7 @@ func TestMigrationsRunOnce(t *testing.T) {
 		if err != nil {
 			t.Fatalf("open %d: %v", i, err)
 		}
-		if _, err := db.Upsert(ctx, sample(1), time.Now(), sqlite.UpsertOptions{}); err != nil {
+		if _, err := db.Upsert(ctx, sample(1), time.Now(), station.UpsertOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		db.Close()
@@ -83,7 +83,7 @@ func TestUpsert(t *testing.T) {
 	db := MustOpenDB(t)
 	in := sample(60)
 	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	res, err := db.Upsert(ctx, in, t0, sqlite.UpsertOptions{})
+	res, err := db.Upsert(ctx, in, t0, station.UpsertOptions{})
 	if err != nil || res.Created != 60 || res.DataVersion != 1 {
 		t.Fatalf("first upsert %+v %v", res, err)
 	}
@@ -107,7 +107,7 @@ func TestUpsert(t *testing.T) {
 		}
 	}
 	// Same data again: nothing changes, not even the data version.
-	res, err = db.Upsert(ctx, in, t0.Add(time.Hour), sqlite.UpsertOptions{})
+	res, err = db.Upsert(ctx, in, t0.Add(time.Hour), station.UpsertOptions{})
 	if err != nil || res.Unchanged != 60 || res.Created+res.Updated != 0 || res.DataVersion != 1 {
 		t.Fatalf("same data %+v %v", res, err)
 	}
@@ -115,7 +115,7 @@ func TestUpsert(t *testing.T) {
 	in[3].Phone = "0411-01234567"
 	in[7].Amenities = in[7].Amenities.With(station.Shower)
 	in = append(in, sample(61)[60])
-	res, err = db.Upsert(ctx, in, t0.Add(2*time.Hour), sqlite.UpsertOptions{})
+	res, err = db.Upsert(ctx, in, t0.Add(2*time.Hour), station.UpsertOptions{})
 	if err != nil || res.Updated != 2 || res.Created != 1 || res.Unchanged != 58 || res.DataVersion != 2 {
 		t.Fatalf("changes %+v %v", res, err)
 	}
@@ -136,17 +136,17 @@ func TestUpsert(t *testing.T) {
 
 func TestDryRunAndOnlyIfEmpty(t *testing.T) {
 	db := MustOpenDB(t)
-	res, err := db.Upsert(ctx, sample(10), time.Now(), sqlite.UpsertOptions{DryRun: true})
+	res, err := db.Upsert(ctx, sample(10), time.Now(), station.UpsertOptions{DryRun: true})
 	if err != nil || res.Created != 10 {
 		t.Fatalf("dry run %+v %v", res, err)
 	}
 	if v, got, _ := db.LoadAll(ctx); v != 0 || len(got) != 0 {
 		t.Fatalf("dry run wrote: version %d, %d rows", v, len(got))
 	}
-	if res, err := db.Upsert(ctx, sample(10), time.Now(), sqlite.UpsertOptions{OnlyIfEmpty: true}); err != nil || res.Created != 10 {
+	if res, err := db.Upsert(ctx, sample(10), time.Now(), station.UpsertOptions{OnlyIfEmpty: true}); err != nil || res.Created != 10 {
 		t.Fatalf("seed %+v %v", res, err)
 	}
-	if res, err := db.Upsert(ctx, sample(20), time.Now(), sqlite.UpsertOptions{OnlyIfEmpty: true}); err != nil || res.Created != 0 || res.DataVersion != 1 {
+	if res, err := db.Upsert(ctx, sample(20), time.Now(), station.UpsertOptions{OnlyIfEmpty: true}); err != nil || res.Created != 0 || res.DataVersion != 1 {
 		t.Fatalf("second seed %+v %v", res, err)
 	}
 	if _, got, _ := db.LoadAll(ctx); len(got) != 10 {
@@ -159,7 +159,7 @@ func TestUpsertAllOrNothing(t *testing.T) {
 	db := MustOpenDB(t)
 	in := sample(30)
 	in[29].Lon = math.NaN() // SQLite stores NaN as NULL, which the NOT NULL constraint refuses
-	if _, err := db.Upsert(ctx, in, time.Now(), sqlite.UpsertOptions{}); err == nil {
+	if _, err := db.Upsert(ctx, in, time.Now(), station.UpsertOptions{}); err == nil {
 		t.Fatal("upsert of a NaN coordinate succeeded")
 	}
 	if v, got, _ := db.LoadAll(ctx); v != 0 || len(got) != 0 {

@@ -120,37 +120,8 @@ func scanStation(rows *sql.Rows) (station.Station, error) {
 	return st, nil
 }
 
-// UpsertResult counts what an upsert did.
-type UpsertResult struct {
-	Created, Updated, Unchanged int
-	DataVersion                 int64 // the version after the transaction
-	// Written are the positions in the stations given to Upsert of those created or updated, in order.
-	Written []int
-	// Conflicts are the stations that came with the version they were exported at (Station.Version
-	// > 0) and would change a station that has been changed since. When there are any, nothing is
-	// written: applying the rest would silently undo someone's newer edit.
-	Conflicts []Conflict
-}
 
-// Conflict is a station whose stored version is not the one the imported row was based on.
-type Conflict struct {
-	Index          int // in the stations given to Upsert
-	ID             string
-	Based, Current int64
-}
 
-// UpsertOptions tune Upsert.
-type UpsertOptions struct {
-	// OnlyIfEmpty makes Upsert write nothing (and report zero counts) when the table already has
-	// stations; the check runs inside the write transaction, so two processes seeding at once cannot
-	// both load the seed.
-	OnlyIfEmpty bool
-	// DryRun computes the result and rolls back, writing nothing.
-	DryRun bool
-	// Actor, when named, is recorded in the audit trail for every created and updated station (an
-	// import). The seed, written with no actor, is not audited: it is where the history starts.
-	Actor Actor
-}
 
 // errDryRun rolls a dry run back; errConflicts an import with version conflicts.
 var (
@@ -166,8 +137,8 @@ var (
 // UpdatedAt of each written element of stations are set to what was stored; an element that already
 // holds them (Version 1 and StoredTime(now) for a new station) is only read, so others may read it
 // meanwhile.
-func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.Time, opt UpsertOptions) (UpsertResult, error) {
-	var res UpsertResult
+func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.Time, opt station.UpsertOptions) (station.UpsertResult, error) {
+	var res station.UpsertResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		var count int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM station`).Scan(&count); err != nil {
@@ -245,7 +216,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 			case sameData(&old, st):
 				res.Unchanged++
 			case st.Version > 0 && st.Version != old.Version:
-				res.Conflicts = append(res.Conflicts, Conflict{Index: i, ID: st.ID, Based: st.Version, Current: old.Version})
+				res.Conflicts = append(res.Conflicts, station.Conflict{Index: i, ID: st.ID, Based: st.Version, Current: old.Version})
 			default:
 				if _, err := upd.ExecContext(ctx, st.Name, st.Kind.String(), st.Lon, st.Lat, crsOrDefault(st.SourceCRS),
 					st.SourceText, st.Address, st.City, st.District, st.Adcode, st.Amenities.String(), st.OpeningHours,
@@ -282,7 +253,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 		return nil
 	})
 	if err != nil && !(opt.DryRun && errors.Is(err, errDryRun)) && !errors.Is(err, errConflicts) {
-		return UpsertResult{}, err
+		return station.UpsertResult{}, err
 	}
 	return res, nil
 }

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yizhan/yizhan/server/sqlite"
+	"github.com/yizhan/yizhan/server/station"
 )
 
 // A row that carries the version it was exported at is applied only to a station still at that
@@ -13,7 +13,7 @@ import (
 func TestUpsertVersionConflicts(t *testing.T) {
 	db := MustOpenDB(t)
 	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
-	if _, err := db.Upsert(ctx, sample(3), now, sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, sample(3), now, station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	_, exported, err := db.LoadAll(ctx) // every station at version 1
@@ -23,7 +23,7 @@ func TestUpsertVersionConflicts(t *testing.T) {
 	edited := append(exported[:0:0], exported...)
 	edited[0].Name = "运营方改过的名称" // someone's edit after the export: station 0 goes to version 2
 	edited[0].Version = 0
-	if _, err := db.Upsert(ctx, edited[:1], now, sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, edited[:1], now, station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -31,8 +31,8 @@ func TestUpsertVersionConflicts(t *testing.T) {
 	stale[0].Name = "表格里的旧改法"
 	stale[1].Name = "表格里的新改法"
 	before, _, _ := db.LoadAll(ctx)
-	res, err := db.Upsert(ctx, stale, now, sqlite.UpsertOptions{})
-	if err != nil || len(res.Conflicts) != 1 || res.Conflicts[0] != (sqlite.Conflict{Index: 0, ID: stale[0].ID, Based: 1, Current: 2}) {
+	res, err := db.Upsert(ctx, stale, now, station.UpsertOptions{})
+	if err != nil || len(res.Conflicts) != 1 || res.Conflicts[0] != (station.Conflict{Index: 0, ID: stale[0].ID, Based: 1, Current: 2}) {
 		t.Fatalf("stale import: %+v %v", res, err)
 	}
 	after, got, _ := db.LoadAll(ctx)
@@ -45,7 +45,7 @@ func TestUpsertVersionConflicts(t *testing.T) {
 	stale[0] = got[0]
 	stale[0].Version = 1
 	stale[1].Version = 0
-	res, err = db.Upsert(ctx, stale, now, sqlite.UpsertOptions{})
+	res, err = db.Upsert(ctx, stale, now, station.UpsertOptions{})
 	if err != nil || len(res.Conflicts) != 0 || res.Updated != 1 || res.Unchanged != 2 {
 		t.Fatalf("import without conflicts: %+v %v", res, err)
 	}

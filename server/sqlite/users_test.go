@@ -40,7 +40,7 @@ func countRows(t *testing.T, db *sqlite.DB, query string, args ...any) int {
 func TestCreateAndGetUsers(t *testing.T) {
 	db := MustOpenDB(t)
 	sts := sample(4)
-	if _, err := db.Upsert(ctx, sts, time.Now(), sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, sts, time.Now(), station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if users, err := db.Users(ctx); err != nil || len(users) != 0 {
@@ -277,7 +277,7 @@ func TestLastAdmin(t *testing.T) {
 func TestSetUserStations(t *testing.T) {
 	db := MustOpenDB(t)
 	sts := sample(5)
-	if _, err := db.Upsert(ctx, sts, time.Now(), sqlite.UpsertOptions{}); err != nil {
+	if _, err := db.Upsert(ctx, sts, time.Now(), station.UpsertOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	op := mustUser(t, db, "op", auth.RoleOperator, sts[0].ID)

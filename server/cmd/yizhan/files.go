@@ -68,7 +68,7 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 				return err
 			}
 			defer db.Close()
-			up, err := db.Upsert(cmd.Context(), res.Stations, time.Now(), sqlite.UpsertOptions{DryRun: dry, Actor: sqlite.Actor{Name: "import"}})
+			up, err := db.Upsert(cmd.Context(), res.Stations, time.Now(), station.UpsertOptions{DryRun: dry, Actor: station.Actor{Name: "import"}})
 			if err != nil {
 				return err
 			}

@@ -204,7 +204,7 @@ func (s *seeding) finish(ctx context.Context, db *sqlite.DB, cat *catalog.Catalo
 // snapshot's, cat gets what the database holds.
 func (s *seeding) write(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.Calendar, log *slog.Logger) error {
 	n := len(s.stations)
-	res, err := db.Upsert(ctx, s.stations, s.now, sqlite.UpsertOptions{OnlyIfEmpty: true})
+	res, err := db.Upsert(ctx, s.stations, s.now, station.UpsertOptions{OnlyIfEmpty: true})
 	s.stations = nil
 	if err != nil {
 		return fmt.Errorf("seed %s: %w", s.path, err)
