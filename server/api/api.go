@@ -19,6 +19,7 @@ import (
 	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/hours"
+	"github.com/yizhan/yizhan/server/write"
 )
 
 // Pinger reports whether the database can be reached (readiness).
@@ -53,15 +54,12 @@ type Deps struct {
 	LoginLimit, LoginAddressLimit RateLimit
 	// Now is the clock for sessions and login limits (nil: time.Now); tests move it forward.
 	Now func() time.Time
-	// Stations changes stations (nil: edits answer 503).
-	Stations StationStore
+	// Writer edits stations and imports lists (nil: those routes answer 503). Its clock is Now.
+	Writer *write.Writer
+	// History reads stations' audit trails (nil: history answers 503).
+	History HistoryStore
 	// ReportDesk lists and resolves reports for operators and admins (nil: those routes answer 503).
 	ReportDesk ReportDesk
-	// Refresh rebuilds the snapshot from the database; edits call it so that their answer is already
-	// what every reader sees.
-	Refresh func(ctx context.Context) error
-	// Importer writes admins' imports (nil: imports answer 503).
-	Importer Importer
 	// RequestDeadline bounds a request's database work (zero: DefaultRequestDeadline).
 	RequestDeadline time.Duration
 	// UploadMinRate is how many bytes a second an import upload must bring, averaged over every
@@ -107,6 +105,9 @@ func New(d Deps) *echo.Echo {
 	}
 	if s.Now == nil {
 		s.Now = time.Now
+	}
+	if s.Writer != nil && s.Writer.Now == nil {
+		s.Writer.Now = s.Now
 	}
 	if s.requestDeadline = d.RequestDeadline; s.requestDeadline <= 0 {
 		s.requestDeadline = DefaultRequestDeadline

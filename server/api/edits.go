@@ -18,12 +18,8 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-// StationStore changes stations. *sqlite.DB satisfies it.
-type StationStore interface {
-	// EditStation applies apply to station id if it is still at ifVersion, with an audit entry:
-	// not_found; version_conflict (with the current station); apply's and validation's errors.
-	EditStation(ctx context.Context, id string, ifVersion int64, actor station.Actor, now time.Time, verify bool,
-		apply func(*station.Station) *station.Error) (station.Station, int64, error)
+// HistoryStore reads stations' audit trails. *sqlite.DB satisfies it.
+type HistoryStore interface {
 	// History returns a station's audit trail, newest first.
 	History(ctx context.Context, id string, limit int) ([]station.AuditEntry, error)
 }
@@ -50,7 +46,7 @@ func (s *server) mayEdit(u auth.User, id string) error {
 // opening_hours, amenities, status, status_note, phone and set verified (stamps verified_at); admins
 // every field. A request naming a field the user may not change is refused whole.
 func (s *server) editStation(c echo.Context) error {
-	if s.Stations == nil {
+	if s.Writer == nil {
 		return station.Errorf(station.CodeUnavailable, "", "this server cannot change stations")
 	}
 	u, _ := signedInUser(c)
@@ -71,23 +67,8 @@ func (s *server) editStation(c echo.Context) error {
 	if p.Given, err = readObject(c, maxPatchBody, p.Members()); err != nil {
 		return err
 	}
-	if e := p.Check(u.Role == auth.RoleAdmin); e != nil {
-		return e
-	}
-	now := s.Now()
-	apply := func(st *station.Station) *station.Error { return p.Apply(st, now) }
-	ctx := c.Request().Context()
-	edited, err := func() (station.Station, error) {
-		s.Catalog.Writes.Lock()
-		defer s.Catalog.Writes.Unlock()
-		edited, dataVersion, err := s.Stations.EditStation(ctx, id, version, station.Actor{UserID: u.ID, Name: u.Username},
-			now, p.Given["verified"], apply)
-		if err == nil && dataVersion > 0 {
-			// Committed: readers see it before this answer goes out.
-			s.caughtUp(ctx, dataVersion, []station.Station{edited})
-		}
-		return edited, err
-	}()
+	edited, err := s.Writer.Edit(c.Request().Context(), station.Actor{UserID: u.ID, Name: u.Username}, u.Role == auth.RoleAdmin,
+		id, version, &p)
 	if station.ErrorCode(err) == station.CodeVersionConflict {
 		return &conflict{err: err, current: edited}
 	}
@@ -119,21 +100,9 @@ func stationFeature(st station.Station, cal *hours.Calendar, now time.Time) []by
 	return catalog.RenderStation(&st, spatial.WGS84, codec.Dynamic{OpenNow: catalog.OpenNow(&st, cal, now)})
 }
 
-// caughtUp brings the catalog to data version version, which a write of the changed stations made:
-// in place when the catalog holds the state just before it, by reloading everything otherwise. The
-// caller holds Catalog.Writes.
-func (s *server) caughtUp(ctx context.Context, version int64, changed []station.Station) {
-	if changed != nil && s.Catalog.Apply(version, changed) || s.Refresh == nil {
-		return
-	}
-	if err := s.Refresh(ctx); err != nil {
-		s.Log.Error("reloading stations after a write", "err", err)
-	}
-}
-
 // GET /api/v1/stations/:id/history: who changed what, when, before and after, newest first.
 func (s *server) stationHistory(c echo.Context) error {
-	if s.Stations == nil {
+	if s.History == nil {
 		return station.Errorf(station.CodeUnavailable, "", "this server keeps no history")
 	}
 	u, _ := signedInUser(c)
@@ -141,7 +110,7 @@ func (s *server) stationHistory(c echo.Context) error {
 	if err := s.mayEdit(u, id); err != nil {
 		return err
 	}
-	entries, err := s.Stations.History(c.Request().Context(), id, 500)
+	entries, err := s.History.History(c.Request().Context(), id, 500)
 	if err != nil {
 		return err
 	}

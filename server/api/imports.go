@@ -2,7 +2,6 @@ package api
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,70 +10,18 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
+	"github.com/yizhan/yizhan/server/write"
 )
-
-// Importer writes imported stations. *sqlite.DB satisfies it.
-type Importer interface {
-	// Upsert writes stations by id in one transaction, all or nothing (DryRun: computes and rolls back).
-	Upsert(ctx context.Context, stations []station.Station, now time.Time, opt station.UpsertOptions) (station.UpsertResult, error)
-}
-
-// ImportReport is what an import answers, dry run or not: the same as `yizhan import` prints.
-type ImportReport struct {
-	DryRun         bool             `json:"dry_run"`
-	Format         string           `json:"format"`
-	Encoding       string           `json:"encoding"`
-	CRS            string           `json:"crs"`
-	Rows           int              `json:"rows"`
-	HeaderRow      int              `json:"header_row"`
-	IgnoredColumns []string         `json:"ignored_columns"`
-	Created        int              `json:"created"`
-	Updated        int              `json:"updated"`
-	Unchanged      int              `json:"unchanged"`
-	DataVersion    int64            `json:"data_version"`
-	Errors         []*station.Error `json:"errors"`
-	ErrorsOmitted  int              `json:"errors_omitted,omitempty"`
-	// Converted counts the cells converted from another notation; SwappedRows goes with a
-	// columns_swapped finding (codec/swap.go).
-	Converted   codec.Converted `json:"converted"`
-	SwappedRows int             `json:"swapped_rows,omitempty"`
-}
-
-// NewImportReport is the report of what Import read: the writes' counts are filled in once they are
-// done. Lists are empty rather than null.
-func NewImportReport(res codec.ImportResult, dry bool) ImportReport {
-	rep := ImportReport{DryRun: dry, Format: res.Format, Encoding: res.Encoding, CRS: res.CRS, Rows: res.Rows,
-		HeaderRow: res.HeaderRow, IgnoredColumns: res.IgnoredColumns, Errors: res.Errors, ErrorsOmitted: res.ErrorsOmitted,
-		Converted: res.Converted, SwappedRows: res.SwappedRows}
-	if rep.IgnoredColumns == nil {
-		rep.IgnoredColumns = []string{}
-	}
-	if rep.Errors == nil {
-		rep.Errors = []*station.Error{}
-	}
-	return rep
-}
-
-// In is the report with its errors in lang.
-func (r ImportReport) In(lang station.Lang) ImportReport {
-	errs := make([]*station.Error, len(r.Errors))
-	for i, e := range r.Errors {
-		errs[i] = e.In(lang)
-	}
-	r.Errors = errs
-	return r
-}
 
 // POST /api/v1/admin/imports?dry_run=&crs=&format=&sheet=: load a station list (the body is the file).
 // Every row is checked first; any row error answers 422 with every error and writes nothing. Otherwise
 // the stations are upserted by id in one transaction (a dry run rolls back) and audited. One import
 // runs at a time: another answers 409 import_running.
 func (s *server) importStations(c echo.Context) error {
-	if s.Importer == nil {
+	if s.Writer == nil {
 		return station.Errorf(station.CodeUnavailable, "", "this server cannot import")
 	}
 	p, err := queryParams(c)
@@ -132,7 +79,9 @@ func (s *server) importStations(c echo.Context) error {
 	rc.SetWriteDeadline(time.Now().Add(s.requestDeadline + time.Minute))
 	upload := newUploadReader(c.Request().Body, rc, s.UploadMinRate, s.UploadRateWindow, time.Now().Add(s.requestDeadline))
 	body := http.MaxBytesReader(c.Response(), upload, codec.DefaultMaxBytes+1)
-	res, err := codec.Import(bufio.NewReaderSize(body, 1<<16), opt)
+	u, _ := signedInUser(c)
+	rep, err := s.Writer.Import(c.Request().Context(), bufio.NewReaderSize(body, 1<<16),
+		write.ImportOptions{ImportOptions: opt, DryRun: dry, Actor: station.Actor{UserID: u.ID, Name: u.Username}})
 	if bad := upload.failed(s.UploadMinRate); bad != nil {
 		return bad
 	}
@@ -140,71 +89,18 @@ func (s *server) importStations(c echo.Context) error {
 	if errors.As(err, &tooBig) {
 		return station.Errorf(codePayloadTooLarge, "", "an import may have at most %d MB", codec.DefaultMaxBytes>>20)
 	}
-	var fileErr *station.Error
-	if errors.As(err, &fileErr) {
-		if fileErr.Code == codePayloadTooLarge || fileErr.Code == codec.CodeUnsupportedFileType {
-			return fileErr
-		}
-		res.Errors = []*station.Error{fileErr}
-	} else if err != nil {
-		return err
-	}
-	rep := NewImportReport(res, dry)
-	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	if len(res.Errors) > 0 {
-		return c.JSON(http.StatusUnprocessableEntity, rep.In(lang(c)))
-	}
-	if len(res.Stations) == 0 {
-		rep.Errors = []*station.Error{station.Errorf(station.CodeInvalidImport, "", "the file has no station rows")}
-		return c.JSON(http.StatusUnprocessableEntity, rep.In(lang(c)))
-	}
-	u, _ := signedInUser(c)
-	ctx := c.Request().Context()
-	up, err := func() (station.UpsertResult, error) {
-		if !dry {
-			s.Catalog.Writes.Lock()
-			defer s.Catalog.Writes.Unlock()
-		}
-		up, err := s.Importer.Upsert(ctx, res.Stations, s.Now(), station.UpsertOptions{
-			DryRun: dry, Actor: station.Actor{UserID: u.ID, Name: u.Username},
-		})
-		if err == nil && !dry && len(up.Conflicts) == 0 && len(up.Written) > 0 {
-			// Committed: readers see it before this answer goes out; a new station needs a rebuild.
-			written := make([]station.Station, len(up.Written))
-			for i, k := range up.Written {
-				written[i] = res.Stations[k]
-			}
-			if up.Created > 0 || len(written) > catalog.MaxPatched/4 {
-				written = nil
-			}
-			s.caughtUp(ctx, up.DataVersion, written)
-		}
-		return up, err
-	}()
 	if err != nil {
 		return err
 	}
-	if len(up.Conflicts) > 0 {
-		rep.Errors = ConflictErrors(up.Conflicts, res.StationRows)
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	if len(rep.Errors) > 0 {
 		return c.JSON(http.StatusUnprocessableEntity, rep.In(lang(c)))
 	}
-	rep.Created, rep.Updated, rep.Unchanged, rep.DataVersion = up.Created, up.Updated, up.Unchanged, up.DataVersion
 	result = "applied"
 	if dry {
 		result = "dry_run"
 	}
 	return c.JSON(http.StatusOK, rep.In(lang(c)))
-}
-
-// ConflictErrors turns an import's version conflicts into row errors: the row was exported at one
-// version of its station and the station has been changed since (by an operator, say), so importing
-// the row would undo that change unseen.
-func ConflictErrors(cs []station.Conflict, rows []int) []*station.Error {
-	out := make([]*station.Error, len(cs))
-	for i, c := range cs {
-		out[i] = station.RowErrorf(station.CodeVersionConflict, rows[c.Index], "version", "station %s has changed since this file was exported (the file has version %d, the station is at %d): export again and redo the change, or empty the version cell to overwrite", c.ID, c.Based, c.Current)
-	}
-	return out
 }
 
 // GET /api/v1/admin/export?format=csv|geojson|xlsx: every station (closed ones too), in the import's

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,11 +13,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/yizhan/yizhan/server/api"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
+	"github.com/yizhan/yizhan/server/write"
 )
 
 func importCmd() *cobra.Command {
@@ -50,35 +51,24 @@ and exits with status 2, writing nothing. Otherwise stations are upserted by id 
 				return err
 			}
 			defer f.Close()
-			res, err := codec.Import(f, opt)
+			// The database is opened only for a file worth writing: a refused one leaves no trace.
+			store := &lazyStore{path: cfg.DB}
+			defer store.close()
+			w := &write.Writer{Store: store, Now: time.Now}
+			rep, err := w.Import(cmd.Context(), f, write.ImportOptions{ImportOptions: opt, DryRun: dry, Actor: station.Actor{Name: "import"}})
 			var fileErr *station.Error
 			if errors.As(err, &fileErr) {
-				// A file that cannot be read at all, or is over a limit: the same report, one error.
-				res.Errors = []*station.Error{fileErr}
-			} else if err != nil {
-				return err
+				// A file that cannot be taken at all: the same report as any refused file, with that error.
+				rep, err = write.Report{DryRun: dry, IgnoredColumns: []string{}, Errors: []*station.Error{fileErr}}, nil
 			}
-			rep := api.NewImportReport(res, dry) // the same report as the HTTP API's
-			if len(res.Errors) > 0 {
-				writeJSON(cmd.OutOrStdout(), rep.In(cliLang()))
-				return exitError{2}
-			}
-			db, err := sqlite.Open(cfg.DB)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			up, err := db.Upsert(cmd.Context(), res.Stations, time.Now(), station.UpsertOptions{DryRun: dry, Actor: station.Actor{Name: "import"}})
-			if err != nil {
-				return err
-			}
-			if len(up.Conflicts) > 0 {
-				rep.Errors = api.ConflictErrors(up.Conflicts, res.StationRows)
-				writeJSON(cmd.OutOrStdout(), rep.In(cliLang()))
+			writeJSON(cmd.OutOrStdout(), rep.In(cliLang()))
+			if len(rep.Errors) > 0 {
 				return exitError{2}
 			}
-			rep.Created, rep.Updated, rep.Unchanged, rep.DataVersion = up.Created, up.Updated, up.Unchanged, up.DataVersion
-			return writeJSON(cmd.OutOrStdout(), rep.In(cliLang()))
+			return nil
 		},
 	}
 	cmd.Flags().String("crs", "wgs84", "coordinate system of the file: wgs84, gcj02 or bd09")
@@ -163,4 +153,40 @@ func cliLang() station.Lang {
 		}
 	}
 	return station.LangZh
+}
+
+// lazyStore opens the database on the first write.
+type lazyStore struct {
+	path string
+	db   *sqlite.DB
+}
+
+func (l *lazyStore) open() error {
+	if l.db != nil {
+		return nil
+	}
+	db, err := sqlite.Open(l.path)
+	l.db = db
+	return err
+}
+
+func (l *lazyStore) close() {
+	if l.db != nil {
+		l.db.Close()
+	}
+}
+
+func (l *lazyStore) Upsert(ctx context.Context, stations []station.Station, now time.Time, opt station.UpsertOptions) (station.UpsertResult, error) {
+	if err := l.open(); err != nil {
+		return station.UpsertResult{}, err
+	}
+	return l.db.Upsert(ctx, stations, now, opt)
+}
+
+func (l *lazyStore) EditStation(ctx context.Context, id string, ifVersion int64, actor station.Actor, now time.Time, verify bool,
+	apply func(*station.Station) *station.Error) (station.Station, int64, error) {
+	if err := l.open(); err != nil {
+		return station.Station{}, 0, err
+	}
+	return l.db.EditStation(ctx, id, ifVersion, actor, now, verify, apply)
 }

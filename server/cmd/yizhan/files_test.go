@@ -6,9 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/yizhan/yizhan/server/write"
 	"golang.org/x/text/encoding/simplifiedchinese"
-
-	"github.com/yizhan/yizhan/server/api"
 )
 
 // The import command reads every format, reports what it found, and refuses what it cannot take with
@@ -29,7 +28,7 @@ func TestImportCommandFormats(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v %s", err, out)
 	}
-	if rep := decode[api.ImportReport](t, []byte(out)); rep.Format != "xlsx" || rep.Rows < 16000 || rep.Unchanged != rep.Rows {
+	if rep := decode[write.Report](t, []byte(out)); rep.Format != "xlsx" || rep.Rows < 16000 || rep.Unchanged != rep.Rows {
 		t.Fatalf("xlsx re-import %+v", rep)
 	}
 
@@ -45,7 +44,7 @@ func TestImportCommandFormats(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v %s", err, out)
 		}
-		rep := decode[api.ImportReport](t, []byte(out))
+		rep := decode[write.Report](t, []byte(out))
 		if !rep.DryRun || rep.Format != "csv" || rep.Encoding != "gb18030" || rep.HeaderRow != 2 || rep.Created != 1 ||
 			len(rep.IgnoredColumns) != 1 || rep.IgnoredColumns[0] != "序号" {
 			t.Fatalf("dry run %s", out)
@@ -66,7 +65,7 @@ func TestImportCommandFormats(t *testing.T) {
 		if !errors.As(err, &exit) || exit.code != 2 {
 			t.Fatalf("%v: err %v %s", c.args, err, out)
 		}
-		if rep := decode[api.ImportReport](t, []byte(out)); len(rep.Errors) != 1 || rep.Errors[0].Code != c.code || rep.Errors[0].Field != c.field {
+		if rep := decode[write.Report](t, []byte(out)); len(rep.Errors) != 1 || rep.Errors[0].Code != c.code || rep.Errors[0].Field != c.field {
 			t.Fatalf("%v: %s", c.args, out)
 		}
 	}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/yizhan/yizhan/server/api"
 	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/write"
 )
 
 // Coordinate notations, swapped columns and spreadsheet accidents through the real server's import
@@ -26,14 +26,14 @@ func TestImportNotationsOverHTTP(t *testing.T) {
 	}
 	admin := newBrowser(ts, "127.0.0.2")
 	admin.login(t, "boss", adminPassword)
-	upload := func(t *testing.T, query, body string) (int, api.ImportReport) {
+	upload := func(t *testing.T, query, body string) (int, write.Report) {
 		t.Helper()
 		// In English: the checks below read the details' words.
 		res, raw := admin.do(t, http.MethodPost, "/api/v1/admin/imports"+query, body, "Content-Type", "application/octet-stream", "Accept-Language", "en")
 		if res.StatusCode != 200 && res.StatusCode != 422 {
 			t.Fatalf("import: %d %s", res.StatusCode, raw)
 		}
-		return res.StatusCode, decode[api.ImportReport](t, raw)
+		return res.StatusCode, decode[write.Report](t, raw)
 	}
 	point := func(t *testing.T, id string) (props map[string]any, lon, lat float64) {
 		t.Helper()
@@ -45,7 +45,7 @@ func TestImportNotationsOverHTTP(t *testing.T) {
 		return f.Properties, f.Geometry.Coordinates[0], f.Geometry.Coordinates[1]
 	}
 	stations := func(t *testing.T) int { return ts.count(t, `SELECT count(*) FROM station`) }
-	hasError := func(rep api.ImportReport, row int, field, code, detail string) bool {
+	hasError := func(rep write.Report, row int, field, code, detail string) bool {
 		for _, e := range rep.Errors {
 			if e.Row == row && e.Field == field && e.Code == code && strings.Contains(e.Detail, detail) {
 				return true
@@ -176,11 +176,11 @@ func TestImportNotationsOverHTTP(t *testing.T) {
 		os.WriteFile(file, []byte("id,name,kind,lon,lat\nCLI-1,命令测试爱心驿站,caring_station,北纬41°48′,东经123°25′30″\n"), 0o644)
 		db := filepath.Join(dir, "y.db")
 		out, err := runCLI(t, "import", file, "--db", db)
-		if rep := decode[api.ImportReport](t, []byte(out)); err == nil || rep.Errors[0].Code != codec.CodeColumnsSwapped || rep.SwappedRows != 1 || rep.Converted.DMS != 2 {
+		if rep := decode[write.Report](t, []byte(out)); err == nil || rep.Errors[0].Code != codec.CodeColumnsSwapped || rep.SwappedRows != 1 || rep.Converted.DMS != 2 {
 			t.Fatalf("%v %s", err, out)
 		}
 		out, err = runCLI(t, "import", file, "--db", db, "--swap-coordinates")
-		if rep := decode[api.ImportReport](t, []byte(out)); err != nil || rep.Created != 1 || rep.Converted.DMS != 2 || !strings.Contains(out, `"converted"`) {
+		if rep := decode[write.Report](t, []byte(out)); err != nil || rep.Created != 1 || rep.Converted.DMS != 2 || !strings.Contains(out, `"converted"`) {
 			t.Fatalf("%v %s", err, out)
 		}
 	})

@@ -26,6 +26,7 @@ import (
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
+	"github.com/yizhan/yizhan/server/write"
 )
 
 func serveCmd() *cobra.Command {
@@ -66,11 +67,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	if cfg.PWADir != "" {
 		files = os.DirFS(cfg.PWADir)
 	}
+	writer := &write.Writer{Store: db, Catalog: &cat, Log: log, Now: time.Now,
+		Reload: func(ctx context.Context) error { return refresh(ctx, db, &cat, cal, log) }}
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
-			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Stations: db, ReportDesk: db, Importer: db, TrustedProxies: trustedProxies(cfg), APILimit: apiLimit(cfg),
-			UploadMinRate: cfg.UploadMinRate, UploadRateWindow: cfg.UploadWindow,
-			Refresh: func(ctx context.Context) error { return refresh(ctx, db, &cat, cal, log) }}),
+			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Writer: writer, History: db, ReportDesk: db,
+			TrustedProxies: trustedProxies(cfg), APILimit: apiLimit(cfg), UploadMinRate: cfg.UploadMinRate, UploadRateWindow: cfg.UploadWindow}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

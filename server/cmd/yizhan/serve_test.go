@@ -26,6 +26,7 @@ import (
 	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
+	"github.com/yizhan/yizhan/server/write"
 )
 
 // seedPath is the real seed file that `yizhan serve` loads on first start.
@@ -769,7 +770,7 @@ func TestImportWhileServingIsAtomic(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	rep := decode[api.ImportReport](t, []byte(out))
+	rep := decode[write.Report](t, []byte(out))
 	if rep.Updated != len(ts.stations) || rep.Created != 0 || rep.Rows != len(ts.stations) {
 		t.Fatalf("report %+v", rep)
 	}
@@ -809,7 +810,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v %s", err, out)
 	}
-	if rep := decode[api.ImportReport](t, []byte(out)); rep.Created < 16000 || rep.Updated != 0 {
+	if rep := decode[write.Report](t, []byte(out)); rep.Created < 16000 || rep.Updated != 0 {
 		t.Fatalf("first import %+v", rep)
 	}
 	for _, format := range []string{"csv", "geojson"} {
@@ -835,14 +836,14 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v %s", err, out)
 		}
-		if rep := decode[api.ImportReport](t, []byte(out)); rep.Unchanged != rep.Rows || rep.Created+rep.Updated != 0 {
+		if rep := decode[write.Report](t, []byte(out)); rep.Unchanged != rep.Rows || rep.Created+rep.Updated != 0 {
 			t.Fatalf("re-import of the export changed something: %+v", rep)
 		}
 	}
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	os.WriteFile(bad, []byte("id,name,kind,lon,lat\nX-1,好站,caring_station,41.8,123.4\nX-2,,driver_home,123.4,41.8\nX-3,站,spaceship,123.4,41.8\n"), 0o644)
 	out, err = runCLI(t, "import", bad, "--db", db)
-	rep := decode[api.ImportReport](t, []byte(out))
+	rep := decode[write.Report](t, []byte(out))
 	if err == nil || len(rep.Errors) != 3 || rep.Errors[0].Row != 1 || rep.Errors[0].Field != "lon" ||
 		rep.Errors[1].Field != "name" || rep.Errors[2].Field != "kind" {
 		t.Fatalf("bad file: err %v report %s", err, out)
