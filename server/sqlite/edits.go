@@ -11,8 +11,6 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-
-
 // auditFields is a station as the audit trail shows it: every field a change can touch.
 func auditFields(st *station.Station) map[string]any {
 	verified := ""

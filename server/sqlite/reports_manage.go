@@ -11,7 +11,6 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-
 // Reports returns the reports that f selects, newest first.
 func (db *DB) Reports(ctx context.Context, f station.ReportFilter) ([]station.Report, error) {
 	q := `SELECT ` + reportColumns + ` FROM report`

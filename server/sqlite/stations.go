@@ -120,9 +120,6 @@ func scanStation(rows *sql.Rows) (station.Station, error) {
 	return st, nil
 }
 
-
-
-
 // errDryRun rolls a dry run back; errConflicts an import with version conflicts.
 var (
 	errDryRun    = errors.New("dry run")

@@ -62,4 +62,3 @@ type ReportFilter struct {
 	OpenOnly   bool
 	Limit      int // 0 = 1000
 }
-
