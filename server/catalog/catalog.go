@@ -128,6 +128,10 @@ func Build(version int64, stations []station.Station, cal *hours.Calendar) *Snap
 	return s
 }
 
+// Indexed returns a channel that is closed once the snapshot's text index is built (Build makes it
+// in the background).
+func (s *Snapshot) Indexed() <-chan struct{} { return s.textReady }
+
 // textDoc is what text search looks in.
 func textDoc(st *station.Station) string { return st.Name + "\x00" + st.Address }
 
