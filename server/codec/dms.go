@@ -41,6 +41,9 @@ var hemispheres = []struct {
 // hasNotation reports whether a coordinate cell (folded) is written with degree, minute or second
 // marks or a hemisphere, rather than as a plain decimal: such a cell that parses was converted.
 func hasNotation(s string) bool {
+	if plainDecimal(s) {
+		return false
+	}
 	if strings.ContainsAny(s, "°度˚′'’‘″\"”“分秒") {
 		return true
 	}
@@ -227,6 +230,9 @@ func checkMarks(lonName, latName, lonText, latText string) *station.Error {
 		wrong      []byte
 		axis       station.Message
 	}{{lonName, lonText, []byte{'N', 'S'}, station.Msg("longitude")}, {latName, latText, []byte{'E', 'W'}, station.Msg("latitude")}} {
+		if plainDecimal(c.text) {
+			continue
+		}
 		if _, h, ok := cutHemisphere(c.text); ok && (h == c.wrong[0] || h == c.wrong[1]) {
 			return station.Errorf(CodeDMSCoordinate, c.name,
 				"%s %q is marked %c, which is not a %s mark: check whether the marks or the values are in the wrong column", c.name, c.text, h, c.axis)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"strings"
-	"unicode"
 
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
@@ -392,7 +391,7 @@ func (t *table) data(cells []string, unneutralize bool) error {
 			}
 			j.v[f] = s
 			// The raw cell: cleaning removes control and format characters that are part of the evidence.
-			t.im.garbled.cell(t.dataRow(), f, t.cols.label[f], strings.TrimFunc(cells[i], unicode.IsSpace))
+			t.im.garbled.cell(t.dataRow(), f, t.cols.label[f], strings.TrimSpace(cells[i]))
 		}
 	}
 	return nil

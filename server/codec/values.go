@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -38,6 +39,9 @@ const (
 // isDitto reports whether a cell is a ditto mark: it means "the value of the row above", which is
 // only true of the printed sheet (sorting or filtering the rows breaks it).
 func isDitto(s string) bool {
+	if len(s) > len("同上。。") {
+		return false
+	}
 	switch strings.TrimRight(s, "。.") {
 	case "同上", "仝上", "同前", "〃", `"`, "”", "“", "ditto", "Ditto", "DITTO":
 		return true
@@ -47,7 +51,14 @@ func isDitto(s string) bool {
 
 // fold is NFKC (full-width digits, letters and punctuation become ASCII) for cells that are parsed
 // rather than shown: numbers, codes, phone numbers, times.
-func fold(s string) string { return station.Fold(s) }
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.TrimFunc(norm.NFKC.String(s), unicode.IsSpace)
+		}
+	}
+	return s
+}
 
 // placeholders are what spreadsheets hold where a coordinate is not known (compared after vocabKey).
 var placeholders = map[string]bool{
@@ -69,6 +80,10 @@ func parseCoord(field, name, s string) (float64, *station.Error) {
 }
 
 func parseCoordValue(name, s string) (float64, *station.Error) {
+	if plainDecimal(s) { // most cells: no placeholder, notation or stray mark to look for
+		v, _ := strconv.ParseFloat(s, 64)
+		return checkCoordValue(name, s, v)
+	}
 	key := station.WordKey(s)
 	if placeholders[strings.ReplaceAll(key, "—", "-")] || strings.Trim(key, "-—") == "" {
 		if s == "" {
@@ -90,6 +105,33 @@ func parseCoordValue(name, s string) (float64, *station.Error) {
 		}
 		return 0, e
 	}
+	return checkCoordValue(name, s, v)
+}
+
+// plainDecimal reports a cell that is nothing but a decimal number: an optional minus, digits, at most
+// one point, 32 characters at most.
+func plainDecimal(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	digits, points := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.':
+			points++
+		case c == '-' && i == 0:
+		default:
+			return false
+		}
+	}
+	return digits > 0 && points <= 1
+}
+
+// checkCoordValue holds a number read from a coordinate cell to what a coordinate can be: 0 is a
+// placeholder, DDMM.m and projected metres are named.
+func checkCoordValue(name, s string, v float64) (float64, *station.Error) {
 	if v == 0 {
 		return 0, station.Errorf(CodeMissingCoordinate, name, "%s %q is a placeholder, not a coordinate", name, s)
 	}

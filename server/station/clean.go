@@ -69,24 +69,46 @@ func Invisible(r rune) bool {
 // for the supplementary planes). Chinese text, CJK punctuation and full-width forms included, has none.
 func mayHoldInvisible(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == 0x7F {
-			return true
-		}
-		if c < 0xC2 {
+		switch leadByte[s[i]] {
+		case 0:
 			continue
+		case 1:
+			return true
 		}
 		var next byte
 		if i+1 < len(s) {
 			next = s[i+1]
 		}
-		switch {
-		case c == 0xC2 || c == 0xCD || c >= 0xD8 && c <= 0xDC || c == 0xE0 || c == 0xE1 || c == 0xF0 || c == 0xF3:
-			return true
-		case c == 0xE2 && (next == 0x80 || next == 0x81), c == 0xE3 && next == 0x85,
-			c == 0xEF && (next == 0xB8 || next == 0xBB || next == 0xBE || next == 0xBF):
-			return true
+		switch s[i] {
+		case 0xE2:
+			if next == 0x80 || next == 0x81 {
+				return true
+			}
+		case 0xE3:
+			if next == 0x85 {
+				return true
+			}
+		default: // 0xEF
+			if next == 0xB8 || next == 0xBB || next == 0xBE || next == 0xBF {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// leadByte says per byte what mayHoldInvisible makes of it: 0 nothing, 1 a closer look, 2 it depends
+// on the next byte.
+var leadByte = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c < 0x20 || c == 0x7F:
+			t[c] = 1
+		case c == 0xC2 || c == 0xCD || c >= 0xD8 && c <= 0xDC || c == 0xE0 || c == 0xE1 || c == 0xF0 || c == 0xF3:
+			t[c] = 1
+		case c == 0xE2 || c == 0xE3 || c == 0xEF:
+			t[c] = 2
+		}
+	}
+	return t
+}()

@@ -122,6 +122,9 @@ func init() {
 
 // KindFromWord accepts a kind code, its zh-CN or English label, or a synonym.
 func KindFromWord(s string) (Kind, bool) {
+	if k, ok := kindWords[s]; ok { // most cells are a code or a label as it is kept
+		return k, true
+	}
 	k, ok := kindWords[WordKey(s)]
 	return k, ok
 }
@@ -150,6 +153,10 @@ func AmenitiesFromWords(s string) (AmenitySet, string, bool) {
 		if p == "" {
 			continue
 		}
+		if a, ok := amenityWords[p]; ok {
+			set = set.With(a)
+			continue
+		}
 		if a, ok := amenityWords[WordKey(p)]; ok {
 			set = set.With(a)
 			continue
@@ -169,18 +176,27 @@ func AmenitiesFromWords(s string) (AmenitySet, string, bool) {
 
 // AmenityFromWord accepts one amenity code, label or synonym.
 func AmenityFromWord(s string) (Amenity, bool) {
+	if a, ok := amenityWords[s]; ok {
+		return a, true
+	}
 	a, ok := amenityWords[WordKey(strings.TrimFunc(s, unicode.IsSpace))]
 	return a, ok
 }
 
 // StatusFromWord accepts a status code, label or synonym (正常, 暂停服务, 撤销 ...).
 func StatusFromWord(s string) (Status, bool) {
+	if st, ok := statusWords[s]; ok {
+		return st, true
+	}
 	st, ok := statusWords[WordKey(s)]
 	return st, ok
 }
 
 // AudienceFromWord accepts an audience code, label or synonym.
 func AudienceFromWord(s string) (Audience, bool) {
+	if a, ok := audienceWords[s]; ok {
+		return a, true
+	}
 	a, ok := audienceWords[WordKey(s)]
 	return a, ok
 }

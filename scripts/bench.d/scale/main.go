@@ -502,7 +502,8 @@ func runSet(name, seed string, withOps bool) (r *result) {
 	}
 	fmt.Printf("  %d stations; first start: /readyz 200 after %s; VmRSS at ready %s\n", r.stations, ms(ready), mb(r.rssReady))
 	t0 := time.Now()
-	if err := srv.waitLog("seeded", 10*time.Minute); err != nil {
+	// "index ready" follows the seed write and the return of its garbage to the system: the start is over.
+	if err := srv.waitLog("index ready", 10*time.Minute); err != nil {
 		r.err = err.Error()
 		return r
 	}
