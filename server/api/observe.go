@@ -109,6 +109,14 @@ func newMetrics(s *server) *metrics {
 			snapshotValue(func(v, _ float64) float64 { return v })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yizhan_stations", Help: "Stations in the index being served."},
 			snapshotValue(func(_, n float64) float64 { return n })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yizhan_stations_patched",
+			Help: "Stations changed in place since the index was last built; the index is rebuilt in the background past 4096."},
+			func() float64 {
+				if snap := s.Catalog.Current(); snap != nil {
+					return float64(snap.Patched())
+				}
+				return 0
+			}),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
