@@ -2,103 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// Every route that takes an id answers an id that names nothing with 404 not_found, whoever asks and
-// whatever the id looks like, and changes nothing.
-func TestUnknownIDsAre404(t *testing.T) {
-	f := newEditFixture(t)
-	real := f.mine[0]
-	stationIDs := []string{
-		"NO-SUCH-STATION",
-		strings.ToLower(real),     // ids are matched exactly
-		real + "%20",              // a trailing space
-		real + "%2Fhistory",       // a percent-encoded slash
-		"a%2Fb", "..%2F..%2Fmeta", // more of them
-		"%00", real + "%00", // NUL
-		strings.Repeat("X", 4000),      // very long
-		url.PathEscape("驿站"), "%E9%A9", // Chinese, and bytes that are not UTF-8
-		"%25", "%2520", "%3F", "%23", "%2E", // a literal %, an encoded escape, ?, #, .
-	}
-	userIDs := []string{"999999", "0", "-1", "01", "+1", "1e3", "1.0", "abc", "99999999999999999999", "1%2F2", "1%00", strings.Repeat("9", 4000)}
-	reportIDs := userIDs
-	edit := `{"phone":"024-12345678"}`
-	type call struct {
-		who          *browser
-		method, path string
-		body         string
-		header       []string
-	}
-	var calls []call
-	anon := newBrowser(f.ts, "127.0.0.5")
-	for _, id := range stationIDs {
-		calls = append(calls,
-			call{anon, http.MethodGet, "/api/v1/stations/" + id, "", nil},
-			call{anon, http.MethodHead, "/api/v1/stations/" + id, "", nil},
-			call{anon, http.MethodPost, "/api/v1/stations/" + id + "/reports", `{"reason":"closed"}`, nil},
-			call{f.admin, http.MethodGet, "/api/v1/stations/" + id, "", nil},
-			call{f.admin, http.MethodPatch, "/api/v1/stations/" + id, edit, []string{"If-Match", `"1"`}},
-			call{f.admin, http.MethodPatch, "/api/v1/stations/" + id, edit, nil}, // no If-Match: the id comes first
-			call{f.admin, http.MethodGet, "/api/v1/stations/" + id + "/history", "", nil},
-			call{f.admin, http.MethodHead, "/api/v1/stations/" + id + "/history", "", nil},
-			call{f.op, http.MethodPatch, "/api/v1/stations/" + id, edit, []string{"If-Match", `"1"`}},
-			call{f.op, http.MethodGet, "/api/v1/stations/" + id + "/history", "", nil},
-		)
-	}
-	for _, id := range userIDs {
-		calls = append(calls,
-			call{f.admin, http.MethodPatch, "/api/v1/admin/users/" + id, `{"disabled":true}`, nil},
-			call{f.admin, http.MethodPut, "/api/v1/admin/users/" + id + "/stations", `{"station_ids":[]}`, nil},
-		)
-	}
-	for _, id := range reportIDs {
-		calls = append(calls,
-			call{f.admin, http.MethodPatch, "/api/v1/reports/" + id, `{"status":"resolved"}`, nil},
-			call{f.op, http.MethodPatch, "/api/v1/reports/" + id, `{"status":"resolved"}`, nil},
-		)
-	}
-	audit0, reports0 := f.ts.count(t, `SELECT count(*) FROM station_audit`), f.ts.count(t, `SELECT count(*) FROM report`)
-	for _, c := range calls {
-		name := fmt.Sprintf("%s %.80s", c.method, c.path)
-		res, body := c.who.do(t, c.method, c.path, c.body, c.header...)
-		if c.method == http.MethodHead {
-			if res.StatusCode != 404 {
-				t.Errorf("%s: %d", name, res.StatusCode)
-			}
-			continue
-		}
-		if res.StatusCode != 404 || res.Header.Get("Content-Type") != "application/problem+json" {
-			t.Errorf("%s: %d %.200s", name, res.StatusCode, body)
-			continue
-		}
-		if p := decode[map[string]any](t, body); p["code"] != "not_found" || p["field"] != "id" {
-			t.Errorf("%s: %.300s", name, body)
-		}
-		if len(body) > 1000 {
-			t.Errorf("%s: a %d-byte answer (the id is echoed whole)", name, len(body))
-		}
-	}
-	if a, r := f.ts.count(t, `SELECT count(*) FROM station_audit`), f.ts.count(t, `SELECT count(*) FROM report`); a != audit0 || r != reports0 {
-		t.Errorf("unknown ids changed something: %d audit entries, %d reports", a-audit0, r-reports0)
-	}
-	// The same routes with a known id still answer (the 404s are not a route mistake).
-	for _, c := range []call{
-		{anon, http.MethodGet, "/api/v1/stations/" + real, "", nil},
-		{f.admin, http.MethodGet, "/api/v1/stations/" + real + "/history", "", nil},
-		{f.op, http.MethodGet, "/api/v1/stations/" + real + "/history", "", nil},
-	} {
-		if res, body := c.who.do(t, c.method, c.path, c.body, c.header...); res.StatusCode != 200 {
-			t.Errorf("%s %s: %d %.200s", c.method, c.path, res.StatusCode, body)
-		}
-	}
-}
 
 // Every served route that takes an id says in OpenAPI that an unknown id answers 404, and says so in
 // its id parameter.

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"encoding/json"
@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/yizhan/yizhan/server/auth"
 )
 
 var (
@@ -47,10 +49,10 @@ func readsAsEnglish(detail, request string) bool {
 // Problem details and import row errors are in the reader's language: Chinese by default and when
 // Accept-Language prefers it, English when it prefers English; the same code and field either way.
 func TestMessagesInReadersLanguage(t *testing.T) {
-	f := newEditFixture(t)
-	id := f.mine[0]
-	_, before := f.ts.get(t, "/api/v1/stations/"+id)
-	etag := fmt.Sprintf(`"%v"`, decode[feature](t, before).Properties["version"])
+	h := newHarness(t)
+	id := h.stations[0].ID
+	admin, op := h.signedIn("boss", auth.RoleAdmin), h.signedIn("zhang", auth.RoleOperator, id)
+	etag := fmt.Sprintf(`"%d"`, h.stations[0].Version)
 	importFile := "名称,类型,经度,纬度,区县,开放时间,服务设施,状态\n" +
 		"甲站爱心驿站,caring_station,0,41.79,和平区,,,\n" + // a placeholder coordinate
 		"乙站爱心驿站,桑拿,123.4067,41.7984,和平区,,,\n" + // an unknown kind
@@ -61,7 +63,7 @@ func TestMessagesInReadersLanguage(t *testing.T) {
 		"庚站爱心驿站,caring_station,123.4067,41.7984,和平区,,,也许\n" // an unknown status
 	requests := []struct {
 		name, method, path, body string
-		who                      *browser
+		who                      *client
 		header                   []string
 	}{
 		{"placeholder lat", http.MethodGet, "/api/v1/stations/nearby?lat=abc&lon=123.4", "", nil, nil},
@@ -70,12 +72,12 @@ func TestMessagesInReadersLanguage(t *testing.T) {
 		{"unknown station", http.MethodGet, "/api/v1/stations/NOPE", "", nil, nil},
 		{"wrong method", http.MethodDelete, "/api/v1/meta", "", nil, nil},
 		{"bad hours preview", http.MethodGet, "/api/v1/hours/preview", "", nil, nil},
-		{"edit without If-Match", http.MethodPatch, "/api/v1/stations/" + id, `{"phone":"024-11112222"}`, f.op, nil},
-		{"bad phone", http.MethodPatch, "/api/v1/stations/" + id, `{"phone":"call me maybe"}`, f.op, []string{"If-Match", etag}},
-		{"bad hours", http.MethodPatch, "/api/v1/stations/" + id, `{"opening_hours":"随缘"}`, f.op, []string{"If-Match", etag}},
-		{"operator edits the name", http.MethodPatch, "/api/v1/stations/" + id, `{"name":"新名字"}`, f.op, []string{"If-Match", etag}},
-		{"import with bad rows", http.MethodPost, "/api/v1/admin/imports?dry_run=true", importFile, f.admin, []string{"Content-Type", "text/csv"}},
-		{"import of a PDF", http.MethodPost, "/api/v1/admin/imports?dry_run=true", "%PDF-1.7\n...", f.admin, []string{"Content-Type", "text/csv"}},
+		{"edit without If-Match", http.MethodPatch, "/api/v1/stations/" + id, `{"phone":"024-11112222"}`, op, nil},
+		{"bad phone", http.MethodPatch, "/api/v1/stations/" + id, `{"phone":"call me maybe"}`, op, []string{"If-Match", etag}},
+		{"bad hours", http.MethodPatch, "/api/v1/stations/" + id, `{"opening_hours":"随缘"}`, op, []string{"If-Match", etag}},
+		{"operator edits the name", http.MethodPatch, "/api/v1/stations/" + id, `{"name":"新名字"}`, op, []string{"If-Match", etag}},
+		{"import with bad rows", http.MethodPost, "/api/v1/admin/imports?dry_run=true", importFile, admin, []string{"Content-Type", "text/csv"}},
+		{"import of a PDF", http.MethodPost, "/api/v1/admin/imports?dry_run=true", "%PDF-1.7\n...", admin, []string{"Content-Type", "text/csv"}},
 		{"wrong password", http.MethodPost, "/api/v1/session", `{"username":"zhang","password":"wrong password here"}`, nil, []string{"Content-Type", "application/json"}},
 	}
 	type answer struct {
@@ -89,18 +91,18 @@ func TestMessagesInReadersLanguage(t *testing.T) {
 		r := requests[i]
 		who := r.who
 		if who == nil {
-			who = newBrowser(f.ts, "127.0.0.50")
+			who = h.anonymous()
 		}
 		header := append([]string{}, r.header...)
 		if acceptLanguage != "" {
 			header = append(header, "Accept-Language", acceptLanguage)
 		}
-		res, body := who.do(t, r.method, r.path, r.body, header...)
+		status, _, body := who.do(r.method, r.path, r.body, header...)
 		var a answer
 		if err := json.Unmarshal(body, &a); err != nil {
-			t.Fatalf("%s: %d %s", r.name, res.StatusCode, body)
+			t.Fatalf("%s: %d %s", r.name, status, body)
 		}
-		return res.StatusCode, a
+		return status, a
 	}
 	details := func(a answer) []string {
 		if len(a.Errors) > 0 {
