@@ -100,3 +100,40 @@ func TestUpsertAudit(t *testing.T) {
 		t.Fatalf("unchanged station: %+v", h1)
 	}
 }
+
+// A few rows against many stations are read by id, not by loading the table, with the same result:
+// created, updated, unchanged, a repeated id, and the audit of each.
+func TestUpsertFewAmongMany(t *testing.T) {
+	db := MustOpenDB(t)
+	sts := sample(200)
+	if _, err := db.Upsert(ctx, sts, time.Now(), station.UpsertOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	changed := sts[5]
+	changed.Name += "（改）"
+	changed.Version = 0 // no exported version: overwrite whatever is stored
+	again := changed
+	again.Phone = "024-99998888"
+	fresh := sts[7]
+	fresh.ID = "ZZ-NEW"
+	res, err := db.Upsert(ctx, []station.Station{changed, sts[9], fresh, again}, time.Now(), station.UpsertOptions{Actor: station.Actor{Name: "t"}})
+	if err != nil || res.Created != 1 || res.Updated != 2 || res.Unchanged != 1 || len(res.Written) != 3 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	_, all, err := db.LoadAll(ctx)
+	if err != nil || len(all) != 201 {
+		t.Fatalf("%d stations, %v", len(all), err)
+	}
+	for _, st := range all {
+		switch st.ID {
+		case changed.ID:
+			if st.Name != changed.Name || st.Phone != "024-99998888" || st.Version != 3 {
+				t.Errorf("changed twice: %+v", st)
+			}
+		case sts[9].ID:
+			if st.Version != 1 {
+				t.Errorf("unchanged station at version %d", st.Version)
+			}
+		}
+	}
+}

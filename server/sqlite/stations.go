@@ -145,7 +145,35 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 			return tx.QueryRowContext(ctx, `SELECT version FROM dataset WHERE id = 1`).Scan(&res.DataVersion)
 		}
 		existing := map[string]*station.Station{}
-		if count > 0 {
+		if count > 0 && len(stations) < count/8 {
+			// A few rows against many stations (an admin's correction at a million): read only those.
+			one, err := tx.PrepareContext(ctx, `SELECT `+stationColumns+` FROM station WHERE id = ?`)
+			if err != nil {
+				return err
+			}
+			defer one.Close()
+			for i := range stations {
+				if _, seen := existing[stations[i].ID]; seen {
+					continue
+				}
+				rows, err := one.QueryContext(ctx, stations[i].ID)
+				if err != nil {
+					return err
+				}
+				if rows.Next() {
+					st, err := scanStation(rows)
+					if err != nil {
+						rows.Close()
+						return err
+					}
+					existing[st.ID] = &st
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+			}
+		} else if count > 0 {
 			rows, err := tx.QueryContext(ctx, `SELECT `+stationColumns+` FROM station`)
 			if err != nil {
 				return err
