@@ -314,6 +314,7 @@ test('amenities, status with a note and the phone are saved; a bad phone is show
   const phoneError = await page.textContent('[data-field="phone"] .field-error');
   assert.match(phoneError, /电话/, phoneError);
   assert.doesNotMatch(phoneError, /only digits/, 'in the page\'s language');
+  await shot(page, 'phone-error', '[data-field="phone"]');
   await usable(page);
 
   await page.getByRole('checkbox', { name: '热水', exact: true }).uncheck();
