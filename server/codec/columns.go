@@ -37,28 +37,9 @@ const (
 
 func (f field) String() string { return Columns[f] }
 
-// headerNames maps every accepted spelling of a column name, after foldHeader, to its field. The
-// English codes of Columns are added in init.
-var headerNames = map[string]field{
-	"编号": fID, "站点编号": fID, "驿站编号": fID, "站点id": fID,
-	"名称": fName, "驿站名称": fName, "站点名称": fName, "服务站名称": fName, "阵地名称": fName,
-	"类型": fKind, "驿站类型": fKind, "站点类型": fKind, "类别": fKind, "type": fKind,
-	"经度": fLon, "lng": fLon, "longitude": fLon, "x坐标": fLon, "东经": fLon,
-	"纬度": fLat, "latitude": fLat, "y坐标": fLat, "北纬": fLat,
-	"地址": fAddress, "详细地址": fAddress, "站点地址": fAddress, "驿站地址": fAddress,
-	"城市": fCity, "市": fCity, "所属城市": fCity, "地市": fCity, "所属市": fCity,
-	"区县": fDistrict, "县区": fDistrict, "所属区县": fDistrict, "区": fDistrict, "所属县区": fDistrict,
-	"区划代码": fAdcode, "行政区划代码": fAdcode, "区县代码": fAdcode,
-	"开放时间": fHours, "营业时间": fHours, "服务时间": fHours, "hours": fHours,
-	"服务设施": fAmenities, "设施": fAmenities, "服务项目": fAmenities, "服务功能": fAmenities, "配套设施": fAmenities,
-	"联系电话": fPhone, "电话": fPhone, "联系方式": fPhone, "tel": fPhone, "telephone": fPhone,
-	"运营单位": fOperator, "管理单位": fOperator, "主办单位": fOperator, "建设单位": fOperator, "责任单位": fOperator,
-	"状态": fStatus, "运营状态": fStatus, "开放状态": fStatus,
-	"状态说明": fStatusNote, "备注": fStatusNote, "note": fStatusNote,
-	"服务对象": fAudience,
-	"核实时间": fVerifiedAt, "更新时间": fVerifiedAt, "核验时间": fVerifiedAt, "verified": fVerifiedAt,
-	"版本": fVersion, "版本号": fVersion,
-}
+// headerNames maps every accepted spelling of a column name, after foldHeader, to its field: the
+// column's name and the other names station.Fields gives it, and the version's (init).
+var headerNames = map[string]field{"版本": fVersion, "版本号": fVersion}
 
 // exportOnly are members that our own GeoJSON export writes but an import does not read: they are
 // skipped without being reported as ignored, so that export → import reports nothing odd.
@@ -67,6 +48,14 @@ var exportOnly = map[string]bool{"updatedat": true, "opennow": true, "distancem"
 func init() {
 	for i, c := range Columns {
 		headerNames[foldHeader(c)] = field(i)
+		if i < len(station.Fields) {
+			if station.Fields[i].Name != c {
+				panic("codec: the columns are not in station.Fields' order at " + c)
+			}
+			for _, h := range station.Fields[i].Headers {
+				headerNames[foldHeader(h)] = field(i)
+			}
+		}
 	}
 }
 

@@ -26,8 +26,13 @@ import (
 )
 
 // Columns is the header of the CSV exchange format, in order (documented in data/README.md).
-var Columns = []string{"id", "name", "kind", "lon", "lat", "address", "city", "district", "adcode",
-	"amenities", "opening_hours", "status", "status_note", "audience", "phone", "operator", "verified_at", "version"}
+var Columns = func() []string {
+	var names []string
+	for _, f := range station.Fields {
+		names = append(names, f.Name)
+	}
+	return append(names, "version") // the version the row was exported at: see fVersion
+}()
 
 // RowErrors lists every problem of a file; it is returned whole so that an admin can fix everything at
 // once. Row is the 1-based data row (the header is row 0; see ImportResult), Field the column.

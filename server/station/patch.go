@@ -10,30 +10,36 @@ import (
 	"github.com/yizhan/yizhan/server/hours"
 )
 
-// OperatorFields are what an operator may change on her own stations; admins may change every field
-// of a Patch.
-var OperatorFields = []string{"opening_hours", "amenities", "status", "status_note", "phone", "verified"}
+// OperatorFields are the members of an edit an operator may send for her own stations (Fields says
+// which); admins may send every member.
+var OperatorFields = operatorMembers()
 
 // Patch is an edit as an editor sends it: the fields named in Given change, the others stay. The
 // values are read with the same words, cleaning and limits as an import's cells.
 type Patch struct {
 	Given map[string]bool
 
-	Name, Kind, Address, City, District, Adcode, OpeningHours string
-	Status, StatusNote, Audience, Phone, Operator             string
-	Lon, Lat                                                  float64
-	Amenities                                                 []string
-	Verified                                                  bool
+	Texts                                map[string]*string // the plain text fields' members (Field.Text)
+	Kind, OpeningHours, Status, Audience string
+	Lon, Lat                             float64
+	Amenities                            []string
+	Verified                             bool
 }
 
 // Members maps each JSON member of an edit to where its value goes, for the request decoder.
 func (p *Patch) Members() map[string]any {
-	return map[string]any{
-		"name": &p.Name, "kind": &p.Kind, "lon": &p.Lon, "lat": &p.Lat, "address": &p.Address, "city": &p.City,
-		"district": &p.District, "adcode": &p.Adcode, "opening_hours": &p.OpeningHours, "amenities": &p.Amenities,
-		"status": &p.Status, "status_note": &p.StatusNote, "audience": &p.Audience, "phone": &p.Phone,
-		"operator": &p.Operator, "verified": &p.Verified,
+	m := map[string]any{
+		"kind": &p.Kind, "lon": &p.Lon, "lat": &p.Lat, "opening_hours": &p.OpeningHours, "amenities": &p.Amenities,
+		"status": &p.Status, "audience": &p.Audience, "verified": &p.Verified,
 	}
+	p.Texts = map[string]*string{}
+	for _, f := range Fields {
+		if f.Text != nil && f.Member != "" {
+			p.Texts[f.Member] = new(string)
+			m[f.Member] = p.Texts[f.Member]
+		}
+	}
+	return m
 }
 
 // Check refuses, before anything is read from storage, a patch that changes nothing, names a field
@@ -67,20 +73,12 @@ func (p *Patch) Check(admin bool) *Error {
 // result (Station.Validate) before storing it.
 func (p *Patch) Apply(st *Station, now time.Time) *Error {
 	var ok bool
-	for _, f := range []struct {
-		name string
-		dst  *string
-		src  string
-		fold bool
-	}{{"name", &st.Name, p.Name, false}, {"address", &st.Address, p.Address, false}, {"city", &st.City, p.City, false},
-		{"district", &st.District, p.District, false}, {"adcode", &st.Adcode, p.Adcode, true},
-		{"status_note", &st.StatusNote, p.StatusNote, false}, {"phone", &st.Phone, p.Phone, true},
-		{"operator", &st.Operator, p.Operator, false}} {
-		if p.Given[f.name] {
-			if f.fold {
-				*f.dst = Fold(f.src)
+	for _, f := range Fields {
+		if v := p.Texts[f.Member]; f.Text != nil && v != nil && p.Given[f.Member] {
+			if f.Fold {
+				*f.Text(st) = Fold(*v)
 			} else {
-				*f.dst = Clean(f.src)
+				*f.Text(st) = Clean(*v)
 			}
 		}
 	}

@@ -35,17 +35,15 @@ func (st *Station) Validate() *Error {
 	if Clean(st.Name) == "" {
 		return Errorf(CodeMissingParameter, "name", "name is required: it is empty or holds only invisible characters")
 	}
-	for _, f := range []struct {
-		field, value string
-		max          int
-	}{
-		{"name", st.Name, MaxNameLen}, {"address", st.Address, MaxAddressLen}, {"city", st.City, 50},
-		{"district", st.District, 50}, {"opening_hours", st.OpeningHours, MaxTextLen},
-		{"status_note", st.StatusNote, MaxTextLen}, {"phone", st.Phone, 50}, {"operator", st.Operator, MaxNameLen},
-	} {
-		if e := CheckText(f.field, f.value, f.max); e != nil {
-			return e
+	for _, f := range Fields {
+		if f.Text != nil && f.Max > 0 {
+			if e := CheckText(f.Name, *f.Text(st), f.Max); e != nil {
+				return e
+			}
 		}
+	}
+	if e := CheckText("opening_hours", st.OpeningHours, MaxTextLen); e != nil {
+		return e
 	}
 	if e := CheckPhone(st.Phone); e != nil {
 		return e
