@@ -21,10 +21,11 @@ import (
 // per-column calls; reading this file costs a fraction of one. It is derived data: keyed by the data
 // version and token, checksummed, written by rename, ignored when it does not match and safe to delete.
 //
-// Layout: magic, version (8 bytes), token, count, then per station its fields in stationColumns order
-// (strings as uvarint length + bytes, floats as 8 bytes, small codes as one byte, times as Unix
-// nanoseconds with 0 for zero), then the CRC-32C of everything before it.
-const cacheMagic = "yizhan-stations-1\n"
+// Layout: magic, version (8 bytes), token, count, then per station its fields in stationColumns order,
+// the plain text fields last in station.Fields' order (strings as uvarint length + bytes, floats as
+// 8 bytes, small codes as one byte, times as Unix nanoseconds with 0 for zero), then the CRC-32C of
+// everything before it. The magic names the layout: a file of another one is not read.
+const cacheMagic = "yizhan-stations-2\n"
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -130,23 +131,22 @@ func appendString(b []byte, s string) []byte {
 
 func appendStation(b []byte, st *station.Station) []byte {
 	b = appendString(b, st.ID)
-	b = appendString(b, st.Name)
 	b = append(b, byte(st.Kind))
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(st.Lon))
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(st.Lat))
-	for _, s := range []string{st.SourceCRS, st.SourceText, st.Address, st.City, st.District, st.Adcode} {
-		b = appendString(b, s)
-	}
+	b = appendString(b, st.SourceCRS)
+	b = appendString(b, st.SourceText)
 	b = binary.AppendUvarint(b, uint64(st.Amenities))
 	b = appendString(b, st.OpeningHours)
 	b = append(b, byte(st.Status))
-	b = appendString(b, st.StatusNote)
 	b = append(b, byte(st.Audience))
-	b = appendString(b, st.Phone)
-	b = appendString(b, st.Operator)
 	b = binary.AppendVarint(b, st.Version)
 	b = appendTime(b, st.UpdatedAt)
-	return appendTime(b, st.VerifiedAt)
+	b = appendTime(b, st.VerifiedAt)
+	for _, f := range textFields {
+		b = appendString(b, *f.Text(st))
+	}
+	return b
 }
 
 func appendTime(b []byte, t time.Time) []byte {
@@ -229,24 +229,19 @@ func (d *decoder) time() time.Time {
 
 func (d *decoder) station(st *station.Station) {
 	st.ID = d.string()
-	st.Name = d.string()
 	st.Kind = station.Kind(d.byte())
 	st.Lon = math.Float64frombits(d.uint64())
 	st.Lat = math.Float64frombits(d.uint64())
 	st.SourceCRS = d.string()
 	st.SourceText = d.string()
-	st.Address = d.string()
-	st.City = d.string()
-	st.District = d.string()
-	st.Adcode = d.string()
 	st.Amenities = station.AmenitySet(d.uvarint())
 	st.OpeningHours = d.string()
 	st.Status = station.Status(d.byte())
-	st.StatusNote = d.string()
 	st.Audience = station.Audience(d.byte())
-	st.Phone = d.string()
-	st.Operator = d.string()
 	st.Version = d.varint()
 	st.UpdatedAt = d.time()
 	st.VerifiedAt = d.time()
+	for _, f := range textFields {
+		*f.Text(st) = d.string()
+	}
 }

@@ -17,13 +17,15 @@ func auditFields(st *station.Station) map[string]any {
 	if !st.VerifiedAt.IsZero() {
 		verified = st.VerifiedAt.UTC().Format(time.RFC3339)
 	}
-	return map[string]any{
-		"name": st.Name, "kind": st.Kind.String(), "lon": st.Lon, "lat": st.Lat, "source_crs": crsOrDefault(st.SourceCRS),
-		"source_text": st.SourceText, "address": st.Address, "city": st.City, "district": st.District,
-		"adcode": st.Adcode, "amenities": st.Amenities.String(), "opening_hours": st.OpeningHours,
-		"status": st.Status.String(), "status_note": st.StatusNote, "audience": st.Audience.String(),
-		"phone": st.Phone, "operator": st.Operator, "verified_at": verified,
+	m := map[string]any{
+		"kind": st.Kind.String(), "lon": st.Lon, "lat": st.Lat, "source_crs": crsOrDefault(st.SourceCRS),
+		"source_text": st.SourceText, "amenities": st.Amenities.String(), "opening_hours": st.OpeningHours,
+		"status": st.Status.String(), "audience": st.Audience.String(), "verified_at": verified,
 	}
+	for _, f := range textFields {
+		m[f.Name] = *f.Text(st)
+	}
+	return m
 }
 
 // diff returns the fields that differ, before and after; old nil means the station is new.
@@ -123,14 +125,7 @@ func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor
 		stamp := now.UTC().Format(timeLayout)
 		edited.Version = cur.Version + 1
 		edited.UpdatedAt, _ = time.Parse(timeLayout, stamp)
-		if _, err := tx.ExecContext(ctx, `UPDATE station SET name = ?, kind = ?, lon = ?, lat = ?, source_crs = ?,
-			source_text = ?, address = ?, city = ?, district = ?, adcode = ?, amenities = ?, opening_hours = ?,
-			status = ?, status_note = ?, audience = ?, phone = ?, operator = ?, version = ?, updated_at = ?,
-			verified_at = ? WHERE id = ?`,
-			edited.Name, edited.Kind.String(), edited.Lon, edited.Lat, crsOrDefault(edited.SourceCRS), edited.SourceText,
-			edited.Address, edited.City, edited.District, edited.Adcode, edited.Amenities.String(), edited.OpeningHours,
-			edited.Status.String(), edited.StatusNote, edited.Audience.String(), edited.Phone, edited.Operator,
-			edited.Version, stamp, formatTime(edited.VerifiedAt), id); err != nil {
+		if _, err := tx.ExecContext(ctx, updateStation, stationValues(&edited, edited.Version, stamp, true)...); err != nil {
 			return err
 		}
 		if dataVersion, err = bumpDataVersion(ctx, tx); err != nil {

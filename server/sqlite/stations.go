@@ -10,8 +10,6 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-const stationColumns = `id, name, kind, lon, lat, source_crs, source_text, address, city, district, adcode,
-	amenities, opening_hours, status, status_note, audience, phone, operator, version, updated_at, verified_at`
 
 // timeLayout is how timestamps are stored: RFC 3339 in UTC, so text order is time order.
 const timeLayout = time.RFC3339Nano
@@ -88,9 +86,7 @@ func (db *DB) SaveCache(ctx context.Context, version int64, stations station.Lis
 func scanStation(rows *sql.Rows) (station.Station, error) {
 	var st station.Station
 	var kind, amenities, status, audience, updated, verified string
-	if err := rows.Scan(&st.ID, &st.Name, &kind, &st.Lon, &st.Lat, &st.SourceCRS, &st.SourceText, &st.Address,
-		&st.City, &st.District, &st.Adcode, &amenities, &st.OpeningHours, &status, &st.StatusNote, &audience,
-		&st.Phone, &st.Operator, &st.Version, &updated, &verified); err != nil {
+	if err := rows.Scan(scanTargets(&st, &kind, &amenities, &status, &audience, &updated, &verified)...); err != nil {
 		return st, err
 	}
 	var ok bool
@@ -191,16 +187,12 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 				return err
 			}
 		}
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO station (`+stationColumns+`)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		ins, err := tx.PrepareContext(ctx, insertStation)
 		if err != nil {
 			return err
 		}
 		defer ins.Close()
-		upd, err := tx.PrepareContext(ctx, `UPDATE station SET name = ?, kind = ?, lon = ?, lat = ?, source_crs = ?,
-			source_text = ?, address = ?, city = ?, district = ?, adcode = ?, amenities = ?, opening_hours = ?,
-			status = ?, status_note = ?, audience = ?, phone = ?, operator = ?, version = ?, updated_at = ?,
-			verified_at = ? WHERE id = ?`)
+		upd, err := tx.PrepareContext(ctx, updateStation)
 		if err != nil {
 			return err
 		}
@@ -221,10 +213,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 			}
 			switch {
 			case !found:
-				if _, err := ins.ExecContext(ctx, st.ID, st.Name, st.Kind.String(), st.Lon, st.Lat, crsOrDefault(st.SourceCRS),
-					st.SourceText, st.Address, st.City, st.District, st.Adcode, st.Amenities.String(), st.OpeningHours,
-					st.Status.String(), st.StatusNote, st.Audience.String(), st.Phone, st.Operator, 1, stamp,
-					formatTime(st.VerifiedAt)); err != nil {
+				if _, err := ins.ExecContext(ctx, stationValues(st, 1, stamp, false)...); err != nil {
 					return fmt.Errorf("insert %s: %w", st.ID, err)
 				}
 				stamp1(st, stampTime)
@@ -243,10 +232,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 			case st.Version > 0 && st.Version != old.Version:
 				res.Conflicts = append(res.Conflicts, station.Conflict{Index: i, ID: st.ID, Based: st.Version, Current: old.Version})
 			default:
-				if _, err := upd.ExecContext(ctx, st.Name, st.Kind.String(), st.Lon, st.Lat, crsOrDefault(st.SourceCRS),
-					st.SourceText, st.Address, st.City, st.District, st.Adcode, st.Amenities.String(), st.OpeningHours,
-					st.Status.String(), st.StatusNote, st.Audience.String(), st.Phone, st.Operator, old.Version+1, stamp,
-					formatTime(st.VerifiedAt), st.ID); err != nil {
+				if _, err := upd.ExecContext(ctx, stationValues(st, old.Version+1, stamp, true)...); err != nil {
 					return fmt.Errorf("update %s: %w", st.ID, err)
 				}
 				st.Version, st.UpdatedAt = old.Version+1, stampTime
@@ -302,11 +288,14 @@ func bumpDataVersion(ctx context.Context, tx *sql.Tx) (int64, error) {
 // the coordinates came from (SourceCRS, SourceText) is provenance, not data: a station exported in
 // WGS-84 and imported again is unchanged although it first arrived in GCJ-02.
 func sameData(a, b *station.Station) bool {
-	return a.Name == b.Name && a.Kind == b.Kind && a.Lon == b.Lon && a.Lat == b.Lat &&
-		a.Address == b.Address && a.City == b.City && a.District == b.District && a.Adcode == b.Adcode &&
-		a.Amenities == b.Amenities && a.OpeningHours == b.OpeningHours && a.Status == b.Status &&
-		a.StatusNote == b.StatusNote && a.Audience == b.Audience && a.Phone == b.Phone &&
-		a.Operator == b.Operator && a.VerifiedAt.Equal(b.VerifiedAt)
+	for _, f := range textFields {
+		if *f.Text(a) != *f.Text(b) {
+			return false
+		}
+	}
+	return a.Kind == b.Kind && a.Lon == b.Lon && a.Lat == b.Lat && a.Amenities == b.Amenities &&
+		a.OpeningHours == b.OpeningHours && a.Status == b.Status && a.Audience == b.Audience &&
+		a.VerifiedAt.Equal(b.VerifiedAt)
 }
 
 func crsOrDefault(s string) string {
