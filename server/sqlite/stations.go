@@ -10,7 +10,6 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-
 // timeLayout is how timestamps are stored: RFC 3339 in UTC, so text order is time order.
 const timeLayout = time.RFC3339Nano
 
