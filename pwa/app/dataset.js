@@ -18,6 +18,8 @@ export function decode(payload) {
   const addressFull = sparse(c.address_full);
   const phoneFull = sparse(c.phone_full);
   const notes = sparse(c.status_note);
+  // Fields without an encoding of their own: one sparse column each, null where absent.
+  const extra = (payload.extra || []).map((name) => [name, sparse(c[name])]);
   const exact = float ? new Map() : sparse(c.coords_exact);
   // Stations with the same amenities share one frozen list.
   const amenityLists = new Map();
@@ -112,6 +114,7 @@ export function decode(payload) {
         verified_at: v === null ? null : time(payload.time_base + v),
       },
     };
+    for (const [name, col] of extra) stations[i].props[name] = col.has(i) ? col.get(i) : null;
   }
   return { dataVersion: payload.data_version, crs: payload.crs, stations };
 }

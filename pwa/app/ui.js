@@ -180,6 +180,7 @@ export function openSheet(dialog, st, { distance, onReport, now = new Date() }) 
   body.push(el('p', { class: 'line' }, distance ? el('strong', { class: 'where' }, distance) : null, place ? el('span', { class: 'kind' }, place) : null));
   body.push(el('p', {}, el('span', { class: `badge ${ow.state}` }, ow.text)));
   if (p.status_note) body.push(el('p', { class: 'note' }, p.status_note));
+  if (p.closed_until && p.status === 'temporarily_closed') body.push(el('p', { class: 'note' }, t('reopensOn', dayWords(p.closed_until))));
 
   body.push(el('section', { 'aria-labelledby': 'nav-h' }, el('h3', { id: 'nav-h' }, t('navigate')),
     el('div', { class: 'nav' }, navigationLinks(st).map((l, i) => el('a', { class: i === 0 ? 'primary' : null, href: l.href, rel: 'noopener', target: '_blank', 'data-nav': l.key }, t(l.key))))));
@@ -283,3 +284,11 @@ export function renderLegend(node) {
 }
 
 export { $ };
+
+/** "12月20日" or "20 Dec 2026" for a date "2026-12-20" (the year only when it is not this one's, in Chinese). */
+function dayWords(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  if (!y || !m || !d) return iso;
+  if (getLang() === 'en') return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return (y === new Date().getFullYear() ? '' : `${y}年`) + `${m}月${d}日`;
+}

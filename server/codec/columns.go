@@ -30,9 +30,18 @@ const (
 	fAudience
 	fPhone
 	fOperator
-	fVerifiedAt
-	fVersion // the version the row was exported at; an import refuses a row whose station has moved on
-	nFields
+	fVerifiedAt // the last of the fields with a treatment of their own; station.Fields lists these first
+)
+
+// maxFields bounds the columns of the exchange format (arrays of a row's cells are this long).
+const maxFields = 32
+
+var (
+	// fVersion is the version the row was exported at; an import refuses a row whose station has moved
+	// on. It follows station.Fields' columns.
+	fVersion = field(len(station.Fields))
+	// nFields is how many columns the exchange format has.
+	nFields = fVersion + 1
 )
 
 func (f field) String() string { return Columns[f] }
@@ -82,10 +91,10 @@ func foldHeader(s string) string {
 
 // columns is where each field sits in a header.
 type columns struct {
-	idx     [nFields]int    // cell index of each field, -1 when absent
-	label   [nFields]string // the header text as the file has it, for error messages
-	width   int             // number of header cells
-	ignored []string        // unknown column names, in file order
+	idx     [maxFields]int    // cell index of each field, -1 when absent
+	label   [maxFields]string // the header text as the file has it, for error messages
+	width   int               // number of header cells
+	ignored []string          // unknown column names, in file order
 }
 
 // matchHeader maps header cells to fields. It returns how many cells it recognised and, for a row that

@@ -250,12 +250,8 @@ func WriteCSV(w io.Writer, stations station.List, bom bool) error {
 	rec := make([]string, len(Columns))
 	for i := range stations.Len() {
 		st := stations.Station(i)
-		rec = rec[:0]
-		rec = append(rec, st.ID, st.Name, st.Kind.String(), FormatCoord(st.Lon), FormatCoord(st.Lat), st.Address,
-			st.City, st.District, st.Adcode, st.Amenities.String(), st.OpeningHours, st.Status.String(),
-			st.StatusNote, st.Audience.String(), st.Phone, st.Operator, formatVerified(st.VerifiedAt), formatVersion(st.Version))
-		for j := range rec {
-			rec[j] = neutraliseFormula(rec[j])
+		for f := range nFields {
+			rec[f] = neutraliseFormula(exportCell(st, f))
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -263,6 +259,38 @@ func WriteCSV(w io.Writer, stations station.List, bom bool) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// exportCell is field f of st as the exchange format writes it.
+func exportCell(st *station.Station, f field) string {
+	if f < fVersion {
+		if sf := station.Fields[f]; sf.Text != nil {
+			return *sf.Text(st)
+		}
+	}
+	switch f {
+	case fID:
+		return st.ID
+	case fKind:
+		return st.Kind.String()
+	case fLon:
+		return FormatCoord(st.Lon)
+	case fLat:
+		return FormatCoord(st.Lat)
+	case fAmenities:
+		return st.Amenities.String()
+	case fHours:
+		return st.OpeningHours
+	case fStatus:
+		return st.Status.String()
+	case fAudience:
+		return st.Audience.String()
+	case fVerifiedAt:
+		return formatVerified(st.VerifiedAt)
+	case fVersion:
+		return formatVersion(st.Version)
+	}
+	return ""
 }
 
 // formatVersion writes a stored station's version; a station never stored has none.

@@ -30,7 +30,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	if err := codec.WriteCSV(&buf, station.Slice(in), true); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(buf.Bytes(), []byte("\uFEFFid,name,kind,lon,lat,address,city,district,adcode,amenities,opening_hours,status,status_note,audience,phone,operator,verified_at,version\n")) {
+	if !bytes.HasPrefix(buf.Bytes(), []byte("\uFEFFid,name,kind,lon,lat,address,city,district,adcode,amenities,opening_hours,status,status_note,audience,phone,operator,verified_at,closed_until,version\n")) {
 		t.Fatalf("header: %q", buf.String()[:60])
 	}
 	for _, cell := range []string{`'=HYPERLINK`, `'+86`, `'-暂停`, `'@单位`} {

@@ -38,7 +38,9 @@ const datasetAddressPrefix = "辽宁省"
 // them, as after a conversion to GCJ-02, the numbers themselves, coords "float"), version,
 // updated_at (difference in seconds from the previous station's, the first from time_base; null when
 // absent), verified_at (seconds since time_base, or null), phone (what follows dict.phone_prefix of
-// the station's city, null when absent; phone_full lists the exceptions), status_note (sparse). A sparse column is {"i": gaps between station positions (the first from -1), "v": values}.
+// the station's city, null when absent; phone_full lists the exceptions), status_note (sparse), then
+// one sparse column for each field that "extra" names (null where absent). A sparse column is
+// {"i": gaps between station positions (the first from -1), "v": values}.
 func AppendDataset(b []byte, version int64, crs spatial.CRS, stations station.List) []byte {
 	e := datasetEncoder{crs: crs}
 	e.collect(stations)
@@ -204,7 +206,24 @@ func AppendDataset(b []byte, version int64, crs spatial.CRS, stations station.Li
 	b = appendSparse(b, n, func(i int) bool { return sts[i].StatusNote != "" }, func(b []byte, i int) []byte {
 		return appendString(b, sts[i].StatusNote)
 	})
-	return append(b, "}}"...)
+	// The fields with no treatment of their own (station.Fields after verified_at): a sparse column
+	// each, named in "extra", null where absent. A decoder that knows none of them reads them all.
+	for _, f := range station.Fields[fVerifiedAt+1:] {
+		b = append(b, `,"`...)
+		b = append(b, f.Name...)
+		b = append(b, `":`...)
+		b = appendSparse(b, n, func(i int) bool { return *f.Text(sts[i]) != "" }, func(b []byte, i int) []byte {
+			return appendString(b, *f.Text(sts[i]))
+		})
+	}
+	b = append(b, `},"extra":[`...)
+	for i, f := range station.Fields[fVerifiedAt+1:] {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, f.Name)
+	}
+	return append(b, "]}"...)
 }
 
 // datasetEncoder holds what AppendDataset works out before it writes: the stations it keeps, the

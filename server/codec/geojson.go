@@ -106,18 +106,26 @@ func AppendSummary(b []byte, st *station.Station) []byte {
 	return strconv.AppendInt(b, st.Version, 10)
 }
 
+// inSummary are the plain text fields that AppendSummary writes.
+var inSummary = map[string]bool{"name": true, "address": true, "district": true, "status_note": true}
+
 // AppendDetails appends the JSON members of the properties that only a full station carries.
 func AppendDetails(b []byte, st *station.Station) []byte {
-	b = append(b, `"city":`...)
-	b = appendString(b, st.City)
-	b = append(b, `,"adcode":`...)
-	b = appendString(b, st.Adcode)
-	b = append(b, `,"audience":`...)
+	b = append(b, `"audience":`...)
 	b = appendString(b, st.Audience.String())
-	b = append(b, `,"phone":`...)
-	b = appendOptional(b, st.Phone)
-	b = append(b, `,"operator":`...)
-	b = appendOptional(b, st.Operator)
+	for _, f := range station.Fields { // the plain text fields the summary does not carry
+		if f.Text == nil || inSummary[f.Name] {
+			continue
+		}
+		b = append(b, `,"`...)
+		b = append(b, f.Name...)
+		b = append(b, `":`...)
+		if f.Null {
+			b = appendOptional(b, *f.Text(st))
+		} else {
+			b = appendString(b, *f.Text(st))
+		}
+	}
 	b = append(b, `,"updated_at":`...)
 	b = appendTime(b, st.UpdatedAt)
 	b = append(b, `,"verified_at":`...)

@@ -168,7 +168,7 @@ func (im *importer) feature(row int, f *geoFeature) {
 		return
 	}
 	var v rowValues
-	var labels [nFields]string
+	var labels [maxFields]string
 	var ignored []string
 	// Sorted, so that which of two synonyms is reported does not depend on map order.
 	keys := make([]string, 0, len(f.Properties.m))
@@ -232,7 +232,7 @@ func (im *importer) feature(row int, f *geoFeature) {
 }
 
 // skipProperty marks a property of our own export that an import does not read.
-const skipProperty = nFields + 1
+const skipProperty = maxFields + 1
 
 // property finds the field a property name means, caching the answer: every feature of a file
 // repeats the same few names.

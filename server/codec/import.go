@@ -309,7 +309,7 @@ func containsString(list []string, s string) bool {
 }
 
 // rowValues holds one row's cells by field, cleaned (see cleanCell).
-type rowValues [nFields]string
+type rowValues [maxFields]string
 
 // fieldOf finds the field a station.Validate error names.
 func fieldOf(name string) field {

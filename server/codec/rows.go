@@ -23,8 +23,8 @@ const batchLen = 512
 type rowJob struct {
 	row        int
 	v          rowValues
-	labels     *[nFields]string // each field's name in the file
-	coordField string           // when set, the name of every coordinate error (GeoJSON's "geometry")
+	labels     *[maxFields]string // each field's name in the file
+	coordField string             // when set, the name of every coordinate error (GeoJSON's "geometry")
 	err        *station.Error
 }
 
@@ -55,14 +55,14 @@ type pipeline struct {
 }
 
 // addRow queues one data row, to be converted into a station or into its errors.
-func (im *importer) addRow(row int, v *rowValues, labels *[nFields]string, coordField string) {
+func (im *importer) addRow(row int, v *rowValues, labels *[maxFields]string, coordField string) {
 	j := im.newRow(row, labels)
 	j.v, j.coordField = *v, coordField
 }
 
 // newRow queues a data row and returns it for the reader to fill in its values: when the next row
 // or error is queued, it is no longer the reader's.
-func (im *importer) newRow(row int, labels *[nFields]string) *rowJob {
+func (im *importer) newRow(row int, labels *[maxFields]string) *rowJob {
 	j := im.queue()
 	*j = rowJob{row: row, labels: labels}
 	return j
@@ -272,7 +272,7 @@ func (im *importer) record(e *station.Error) {
 }
 
 // label is the name the file gives field f, or its name in the exchange format.
-func label(labels *[nFields]string, f field) string {
+func label(labels *[maxFields]string, f field) string {
 	if labels[f] != "" {
 		return labels[f]
 	}
@@ -291,7 +291,7 @@ type converter struct {
 
 // convert parses one data row into st and returns the row's errors. labels name each field as the
 // file does; coordField, when set, is the name given to every coordinate error.
-func (c *converter) convert(row int, v *rowValues, labels *[nFields]string, coordField string, st *station.Station) (errs []*station.Error) {
+func (c *converter) convert(row int, v *rowValues, labels *[maxFields]string, coordField string, st *station.Station) (errs []*station.Error) {
 	name := func(f field) string { return label(labels, f) }
 	lonName, latName := name(fLon), name(fLat)
 	if coordField != "" {
@@ -308,10 +308,22 @@ func (c *converter) convert(row int, v *rowValues, labels *[nFields]string, coor
 		}
 	}
 	c.spreadsheetCells(v, name, fail)
-	*st = station.Station{
-		ID: fold(v[fID]), Name: v[fName], Address: v[fAddress], City: v[fCity], District: v[fDistrict],
-		Adcode: fold(v[fAdcode]), StatusNote: v[fStatusNote], Phone: fold(v[fPhone]), Operator: v[fOperator],
-		SourceCRS: c.crs.String(),
+	*st = station.Station{ID: fold(v[fID]), SourceCRS: c.crs.String()}
+	for f, sf := range station.Fields { // the plain text fields: cleaned already, folded when the field says
+		if sf.Text != nil {
+			*sf.Text(st) = v[f]
+			if sf.Fold {
+				*sf.Text(st) = fold(v[f])
+			}
+			if sf.Norm != nil && v[f] != "" {
+				if norm, e := sf.Norm(*sf.Text(st)); e != nil {
+					e.Field = name(field(f))
+					fail(e)
+				} else {
+					*sf.Text(st) = norm
+				}
+			}
+		}
 	}
 	var ok bool
 	if s := v[fKind]; s != "" {

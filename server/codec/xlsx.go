@@ -261,10 +261,19 @@ func WriteXLSX(w io.Writer, stations station.List) error {
 	}
 	for i := range stations.Len() {
 		st := stations.Station(i)
-		row = append(row[:0], cell(text, st.ID), cell(0, st.Name), st.Kind.String(), st.Lon, st.Lat, cell(0, st.Address),
-			cell(0, st.City), cell(0, st.District), cell(text, st.Adcode), cell(0, st.Amenities.String()),
-			cell(0, st.OpeningHours), st.Status.String(), cell(0, st.StatusNote), st.Audience.String(),
-			cell(text, st.Phone), cell(0, st.Operator), cell(0, formatVerified(st.VerifiedAt)), cell(0, formatVersion(st.Version)))
+		row = row[:0]
+		for f := range nFields {
+			switch {
+			case f == fLon:
+				row = append(row, st.Lon)
+			case f == fLat:
+				row = append(row, st.Lat)
+			case f == fID || f < fVersion && station.Fields[f].Fold:
+				row = append(row, cell(text, exportCell(st, f))) // digits that must stay text (leading zeros)
+			default:
+				row = append(row, cell(0, exportCell(st, f)))
+			}
+		}
 		name, err := excelize.CoordinatesToCellName(1, i+2)
 		if err != nil {
 			return err

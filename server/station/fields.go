@@ -1,5 +1,7 @@
 package station
 
+import "time"
+
 // Field is one station field as people and programs name it: its name in answers, edits, the exchange
 // format's columns and the audit trail; the other names an import reads its column by; its label;
 // who may change it; how long its text may be. Fields declares every field once, in the exchange
@@ -16,6 +18,11 @@ type Field struct {
 	// it (Clean, or Fold when Fold is set) and check its length the same way.
 	Text func(*Station) *string
 	Fold bool
+	// Norm reads a value of the field as people write it into the one form it is stored in, or says
+	// why it cannot (nil: any text).
+	Norm func(string) (string, *Error)
+	// Null: an empty value is shown as null in answers rather than "".
+	Null bool
 }
 
 // Fields are the station's fields, in the exchange format's column order.
@@ -34,10 +41,28 @@ var Fields = []Field{
 	{Name: "status", Label: Label{"状态", "Status"}, Member: "status", Operator: true, Headers: []string{"状态", "运营状态", "开放状态"}},
 	{Name: "status_note", Label: Label{"状态说明", "Status note"}, Member: "status_note", Operator: true, Max: MaxTextLen, Text: func(s *Station) *string { return &s.StatusNote }, Headers: []string{"状态说明", "备注", "note"}},
 	{Name: "audience", Label: Label{"服务对象", "Audience"}, Member: "audience", Headers: []string{"服务对象"}},
-	{Name: "phone", Label: Label{"电话", "Phone"}, Member: "phone", Operator: true, Max: 50, Text: func(s *Station) *string { return &s.Phone }, Fold: true, Headers: []string{"联系电话", "电话", "联系方式", "tel", "telephone"}},
-	{Name: "operator", Label: Label{"运营单位", "Operator"}, Member: "operator", Max: MaxNameLen, Text: func(s *Station) *string { return &s.Operator }, Headers: []string{"运营单位", "管理单位", "主办单位", "建设单位", "责任单位"}},
+	{Name: "phone", Label: Label{"电话", "Phone"}, Member: "phone", Operator: true, Max: 50, Text: func(s *Station) *string { return &s.Phone }, Fold: true, Null: true, Headers: []string{"联系电话", "电话", "联系方式", "tel", "telephone"}},
+	{Name: "operator", Label: Label{"运营单位", "Operator"}, Member: "operator", Max: MaxNameLen, Text: func(s *Station) *string { return &s.Operator }, Null: true, Headers: []string{"运营单位", "管理单位", "主办单位", "建设单位", "责任单位"}},
 	// An edit sets it with "verified": true, which stamps the time of the edit.
 	{Name: "verified_at", Label: Label{"核实时间", "Verified at"}, Member: "verified", Operator: true, Headers: []string{"核实时间", "更新时间", "核验时间", "verified"}},
+	// Fields with no treatment of their own follow: each is this entry and a migration adding its column.
+	{Name: "closed_until", Label: Label{"暂停开放至", "Closed until"}, Member: "closed_until", Operator: true, Null: true,
+		Text: func(s *Station) *string { return &s.ClosedUntil }, Fold: true, Norm: normDate("closed_until"),
+		Headers: []string{"暂停开放至", "暂停至", "预计恢复日期", "恢复开放日期", "恢复日期"}},
+}
+
+// normDate reads a date as people write it (2026-12-20, 2026/12/20, 2026.12.20, 2026年12月20日)
+// into its stored form, 2026-12-20.
+func normDate(field string) func(string) (string, *Error) {
+	layouts := []string{"2006-01-02", "2006-1-2", "2006/1/2", "2006.1.2", "2006年1月2日"}
+	return func(s string) (string, *Error) {
+		for _, l := range layouts {
+			if t, err := time.Parse(l, s); err == nil {
+				return t.Format("2006-01-02"), nil
+			}
+		}
+		return "", Errorf(CodeInvalidParameter, field, "%s %q is not a date: write it as 2026-12-20", field, s)
+	}
 }
 
 // FieldNamed returns the field called name.

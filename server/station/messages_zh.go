@@ -4,6 +4,9 @@ package station
 // Errorf, RowErrorf or Msg, keyed by the English format (TestEveryMessageHasChinese keeps the two
 // in step). Arguments keep their order unless the Chinese form says otherwise with %[n]v.
 var zhFormats = map[string]string{
+	// server/station/fields.go, validate.go
+	"%s %q is not a date: write it as 2026-12-20":    "%s %q 不是日期：请写成 2026-12-20 这样的格式",
+	"%s %q is not written the way it is stored (%s)": "%s %q 不是规范写法（应为 %s）",
 	// server/api/auth.go
 	"sign in first: there is no session, or it has ended":                    "请先登录：您尚未登录，或登录已过期。",
 	"send the csrf_token of your session in the %s header with every change": "每次修改时，请在 %s 请求头中附上本次登录的 csrf_token。",

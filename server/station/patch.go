@@ -80,6 +80,13 @@ func (p *Patch) Apply(st *Station, now time.Time) *Error {
 			} else {
 				*f.Text(st) = Clean(*v)
 			}
+			if f.Norm != nil && *f.Text(st) != "" {
+				norm, e := f.Norm(*f.Text(st))
+				if e != nil {
+					return e
+				}
+				*f.Text(st) = norm
+			}
 		}
 	}
 	if p.Given["kind"] {

@@ -23,6 +23,7 @@ type Station struct {
 	OpeningHours string // OpenStreetMap opening_hours syntax, or the original text when it did not parse
 	Status       Status
 	StatusNote   string
+	ClosedUntil  string // "2026-12-20": the day a temporarily closed station expects to open again; "" when not said
 	Audience     Audience
 	Phone        string
 	Operator     string

@@ -36,9 +36,20 @@ func (st *Station) Validate() *Error {
 		return Errorf(CodeMissingParameter, "name", "name is required: it is empty or holds only invisible characters")
 	}
 	for _, f := range Fields {
-		if f.Text != nil && f.Max > 0 {
-			if e := CheckText(f.Name, *f.Text(st), f.Max); e != nil {
+		if f.Text == nil {
+			continue
+		}
+		v := *f.Text(st)
+		if f.Max > 0 {
+			if e := CheckText(f.Name, v, f.Max); e != nil {
 				return e
+			}
+		}
+		if f.Norm != nil && v != "" {
+			if n, e := f.Norm(v); e != nil {
+				return e
+			} else if n != v {
+				return Errorf(CodeInvalidParameter, f.Name, "%s %q is not written the way it is stored (%s)", f.Name, v, n)
 			}
 		}
 	}

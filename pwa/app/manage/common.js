@@ -26,6 +26,7 @@ export function statusLabel(code) {
 
 const fieldKeys = {
   opening_hours: 'hours', amenities: 'amenities', status: 'fieldStatus', status_note: 'statusNote', phone: 'phone',
+  closed_until: 'closedUntil',
   verified_at: 'fieldVerifiedAt', name: 'fieldName', kind: 'fieldKind', address: 'address', city: 'fieldCity',
   district: 'fieldDistrict', adcode: 'fieldAdcode', lon: 'fieldLon', lat: 'fieldLat', audience: 'audience',
   operator: 'operator', source_crs: 'fieldSourceCRS', source_text: 'fieldSourceText', id: 'fieldId',

@@ -77,6 +77,8 @@ export async function renderEditor(view, ctx, id) {
   const note = field('status_note', t('statusNote'),
     el('textarea', { name: 'status_note', rows: '2', maxlength: '500' }), t('statusNoteHint'));
   note.input.value = base.status_note || '';
+  const until = field('closed_until', t('closedUntil'), el('input', { type: 'date', name: 'closed_until' }), t('closedUntilHint'));
+  until.input.value = base.closed_until || '';
   const phone = field('phone', t('phone'), el('input', { type: 'tel', name: 'phone', autocomplete: 'off', inputmode: 'tel', maxlength: '50' }));
   phone.input.value = base.phone || '';
 
@@ -84,7 +86,7 @@ export async function renderEditor(view, ctx, id) {
   const form = el('form', { class: 'station-form', novalidate: true },
     el('section', { 'aria-labelledby': 'h-hours' }, el('h3', { id: 'h-hours' }, t('hours')), hours.element),
     el('section', { 'aria-labelledby': 'h-am' }, el('h3', { id: 'h-am' }, t('amenities')), amenities),
-    el('section', { 'aria-labelledby': 'h-status' }, el('h3', { id: 'h-status' }, t('statusAndContact')), statusField, note.wrap, phone.wrap),
+    el('section', { 'aria-labelledby': 'h-status' }, el('h3', { id: 'h-status' }, t('statusAndContact')), statusField, note.wrap, until.wrap, phone.wrap),
     el('div', { class: 'save-bar' }, saveBtn, saveMsg),
     conflictBox);
 
@@ -95,6 +97,7 @@ export async function renderEditor(view, ctx, id) {
     status: form.querySelector('input[name="status"]:checked')?.value ?? base.status,
     // One line: the server refuses control characters, and a note needs no layout.
     status_note: note.input.value.replace(/\s+/g, ' ').trim(),
+    closed_until: until.input.value,
     phone: phone.input.value.trim(),
   });
 
@@ -121,7 +124,7 @@ export async function renderEditor(view, ctx, id) {
     const current = err.body.current?.properties;
     const rows = [];
     if (current) {
-      for (const name of ['opening_hours', 'amenities', 'status', 'status_note', 'phone']) {
+      for (const name of ['opening_hours', 'amenities', 'status', 'status_note', 'closed_until', 'phone']) {
         const theirs = norm(current, name), before = norm(base, name);
         if (theirs === before && !(name in mine)) continue;
         const show = (v) => (name === 'amenities' ? v.split(';').filter(Boolean).map((c) => vocabLabel(meta.amenities, c)).join('、')

@@ -31,6 +31,7 @@ type compactDataset struct {
 	TimeBase    int64                      `json:"time_base"`
 	Dict        map[string]json.RawMessage `json:"dict"`
 	Columns     map[string]json.RawMessage `json:"columns"`
+	Extra       []string                   `json:"extra"`
 }
 
 // decodeCompact turns the compact dataset into features as the GeoJSON dataset has them (without
@@ -96,6 +97,10 @@ func decodeCompact(t *testing.T, body []byte) (compactDataset, []feature) {
 		return m
 	}
 	addressFull, phoneFull, notes := sparse("address_full"), sparse("phone_full"), sparse("status_note")
+	extras := map[string]map[int]json.RawMessage{}
+	for _, name := range ds.Extra {
+		extras[name] = sparse(name)
+	}
 	exact := map[int]json.RawMessage{}
 	if ds.Coords == "e6" {
 		exact = sparse("coords_exact")
@@ -163,6 +168,12 @@ func decodeCompact(t *testing.T, body []byte) (compactDataset, []feature) {
 		}
 		if raw, ok := notes[i]; ok {
 			p["status_note"] = str(raw)
+		}
+		for _, name := range ds.Extra {
+			p[name] = nil
+			if raw, ok := extras[name][i]; ok {
+				p[name] = str(raw)
+			}
 		}
 		if updated[i] != nil {
 			last += *updated[i]

@@ -54,6 +54,13 @@ var ruleCases = []struct {
 	{"amenities", "Hot water；toilet", "hot_water,toilet", ""},
 	{"amenities", "桑拿", "", "invalid_parameter"},
 	{"phone", "024-8888888a", "", "invalid_parameter"},
+	// A field added through station.Fields alone (closed_until): read, folded and checked the same way.
+	{"closed_until", "2026-12-20", "2026-12-20", ""},
+	{"closed_until", "2026/12/20", "2026-12-20", ""},
+	{"closed_until", "2026年12月20日", "2026-12-20", ""},
+	{"closed_until", "２０２６－１２－２０\u200b", "2026-12-20", ""},
+	{"closed_until", "下周一", "", "invalid_parameter"},
+	{"closed_until", "2026-02-30", "", "invalid_parameter"},
 }
 
 // The write paths clean, check and read words in one way: what an edit stores, an import over HTTP
@@ -210,6 +217,8 @@ func storedField(t *testing.T, path, id, field string) string {
 			return st.StatusNote
 		case "phone":
 			return st.Phone
+		case "closed_until":
+			return st.ClosedUntil
 		case "kind":
 			return st.Kind.String()
 		case "status":
