@@ -29,3 +29,17 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	}
 	return nil
 }
+
+// Check runs SQLite's integrity check over the whole file and returns the data version and the number
+// of stations it holds: what to run after a power cut or a crash, before trusting the file.
+func (db *DB) Check(ctx context.Context) (version int64, stations int, err error) {
+	var ok string
+	if err := db.read.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&ok); err != nil {
+		return 0, 0, err
+	}
+	if ok != "ok" {
+		return 0, 0, fmt.Errorf("the database file is damaged: %s", ok)
+	}
+	err = db.read.QueryRowContext(ctx, `SELECT version, (SELECT count(*) FROM station) FROM dataset WHERE id = 1`).Scan(&version, &stations)
+	return version, stations, err
+}
