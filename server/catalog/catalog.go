@@ -132,9 +132,6 @@ func Build(version int64, stations []station.Station, cal *hours.Calendar) *Snap
 // in the background).
 func (s *Snapshot) Indexed() <-chan struct{} { return s.textReady }
 
-// textDoc is what text search looks in.
-func textDoc(st *station.Station) string { return st.Name + "\x00" + st.Address }
-
 // item is a station as the spatial index takes it, with k its hours' index (or notInService).
 func (s *Snapshot) item(st *station.Station, k uint32) spatial.Item {
 	return spatial.Item{Point: orb.Point{st.Lon, st.Lat}, Kind: uint8(st.Kind), Amenities: uint32(st.Amenities),

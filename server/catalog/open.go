@@ -103,10 +103,7 @@ type Instant struct {
 // At returns the stations' states at t. The latest Instant is kept, so requests for "now" evaluate
 // each distinct schedule once a minute rather than each station once a request.
 func (s *Snapshot) At(t time.Time) *Instant {
-	minute := t.Unix() / 60
-	if t.Unix() < 0 && t.Unix()%60 != 0 {
-		minute-- // floor, not truncation, before 1970
-	}
+	minute := minuteOf(t)
 	if in := s.last.Load(); in != nil && in.minute == minute {
 		return in
 	}
@@ -123,6 +120,16 @@ func (s *Snapshot) At(t time.Time) *Instant {
 	}
 	s.last.Store(in)
 	return in
+}
+
+// minuteOf is the minute t falls in, in Unix minutes (floor, not truncation, before 1970): states only
+// change on whole minutes.
+func minuteOf(t time.Time) int64 {
+	m := t.Unix() / 60
+	if t.Unix() < 0 && t.Unix()%60 != 0 {
+		m--
+	}
+	return m
 }
 
 // State is station i's state: Closed whenever the station is not in service, else what its hours say.
@@ -171,11 +178,7 @@ func OpenNow(st *station.Station, cal *hours.Calendar, t time.Time) int8 {
 	if sc == nil {
 		return 0
 	}
-	minute := t.Unix() / 60
-	if t.Unix() < 0 && t.Unix()%60 != 0 {
-		minute--
-	}
-	switch state, _ := sc.StateAt(cal.Moment(time.Unix(minute*60, 0))); state {
+	switch state, _ := sc.StateAt(cal.Moment(time.Unix(minuteOf(t)*60, 0))); state {
 	case hours.Open:
 		return 1
 	case hours.Closed:

@@ -9,6 +9,7 @@ import (
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
+	"github.com/yizhan/yizhan/server/textsearch"
 )
 
 // patched is a station changed since its snapshot's stations were built, with what readers need of
@@ -17,14 +18,14 @@ type patched struct {
 	st                  station.Station
 	sched               uint32 // index into the snapshot's sched, or notInService
 	vector              spatial.Vector
-	doc                 string // textDoc
+	doc                 string // what text search looks in, normalised: name NUL address
 	id, coords, summary []byte // as the built arenas hold them (codec.Append*)
 }
 
 func newPatched(st station.Station, sched uint32) *patched {
 	p := &patched{st: st, sched: sched}
 	p.vector = spatial.VectorOf(orb.Point{st.Lon, st.Lat})
-	p.doc = textDoc(&p.st)
+	p.doc = textsearch.Normalize(st.Name) + "\x00" + textsearch.Normalize(st.Address)
 	p.id = codec.AppendID(nil, &p.st)
 	p.coords = codec.AppendCoords(nil, st.Lon, st.Lat)
 	p.summary = codec.AppendSummary(nil, &p.st)

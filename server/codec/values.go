@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -51,14 +50,7 @@ func isDitto(s string) bool {
 
 // fold is NFKC (full-width digits, letters and punctuation become ASCII) for cells that are parsed
 // rather than shown: numbers, codes, phone numbers, times.
-func fold(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return strings.TrimFunc(norm.NFKC.String(s), unicode.IsSpace)
-		}
-	}
-	return s
-}
+func fold(s string) string { return station.FoldClean(s) }
 
 // placeholders are what spreadsheets hold where a coordinate is not known (compared after vocabKey).
 var placeholders = map[string]bool{

@@ -140,6 +140,7 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 			return tx.QueryRowContext(ctx, `SELECT version FROM dataset WHERE id = 1`).Scan(&res.DataVersion)
 		}
 		existing := map[string]*station.Station{}
+		collect := func(rows *sql.Rows, err error) error { return collectStations(existing, rows, err) }
 		if count > 0 && len(stations) < count/8 {
 			// A few rows against many stations (an admin's correction at a million): read only those.
 			one, err := tx.PrepareContext(ctx, `SELECT `+stationColumns+` FROM station WHERE id = ?`)
@@ -148,41 +149,14 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 			}
 			defer one.Close()
 			for i := range stations {
-				if _, seen := existing[stations[i].ID]; seen {
-					continue
-				}
-				rows, err := one.QueryContext(ctx, stations[i].ID)
-				if err != nil {
-					return err
-				}
-				if rows.Next() {
-					st, err := scanStation(rows)
-					if err != nil {
-						rows.Close()
+				if _, seen := existing[stations[i].ID]; !seen {
+					if err := collect(one.QueryContext(ctx, stations[i].ID)); err != nil {
 						return err
 					}
-					existing[st.ID] = &st
-				}
-				rows.Close()
-				if err := rows.Err(); err != nil {
-					return err
 				}
 			}
 		} else if count > 0 {
-			rows, err := tx.QueryContext(ctx, `SELECT `+stationColumns+` FROM station`)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				st, err := scanStation(rows)
-				if err != nil {
-					rows.Close()
-					return err
-				}
-				existing[st.ID] = &st
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			if err := collect(tx.QueryContext(ctx, `SELECT `+stationColumns+` FROM station`)); err != nil {
 				return err
 			}
 		}
@@ -266,6 +240,23 @@ func (db *DB) Upsert(ctx context.Context, stations []station.Station, now time.T
 		return station.UpsertResult{}, err
 	}
 	return res, nil
+}
+
+// collectStations adds the stations a query of stationColumns found to into, by id; err is the
+// query's own.
+func collectStations(into map[string]*station.Station, rows *sql.Rows, err error) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		st, err := scanStation(rows)
+		if err != nil {
+			return err
+		}
+		into[st.ID] = &st
+	}
+	return rows.Err()
 }
 
 // stamp1 sets a created station's Version and UpdatedAt to what was stored. It writes only what

@@ -36,8 +36,10 @@ func Clean(s string) string {
 
 // Fold is NFKC on a cleaned value, for values that are parsed rather than shown (ids, codes, phone
 // numbers): full-width digits, letters and punctuation become ASCII.
-func Fold(s string) string {
-	s = Clean(s)
+func Fold(s string) string { return FoldClean(Clean(s)) }
+
+// FoldClean is Fold for text already cleaned (an import's cells are, once).
+func FoldClean(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return strings.TrimFunc(norm.NFKC.String(s), unicode.IsSpace)

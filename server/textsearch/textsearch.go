@@ -109,8 +109,8 @@ func (ix *Index) Search(q string, fn func(doc int) bool) {
 }
 
 // SearchReplacing is Search over the index with some documents replaced: replaced maps a document
-// number to its new text (not normalised). It costs a substring test per replaced document on top of
-// Search, so it suits a few thousand of them.
+// number to its new text, normalised (Normalize). It costs a substring test per replaced document on
+// top of Search, so it suits a few thousand of them.
 func (ix *Index) SearchReplacing(replaced map[int32]string, q string, fn func(doc int) bool) {
 	nq := Normalize(q)
 	if nq == "" {
@@ -118,7 +118,7 @@ func (ix *Index) SearchReplacing(replaced map[int32]string, q string, fn func(do
 	}
 	var extra []int
 	for doc, text := range replaced {
-		if strings.Contains(Normalize(text), nq) {
+		if strings.Contains(text, nq) {
 			extra = append(extra, int(doc))
 		}
 	}

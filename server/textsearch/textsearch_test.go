@@ -79,6 +79,7 @@ func TestSearchReplacing(t *testing.T) {
 	now := slices.Clone(docs)
 	for d, text := range replaced {
 		now[d] = text
+		replaced[d] = textsearch.Normalize(text)
 	}
 	want := textsearch.New(now)
 	for _, q := range []string{"南湖", "驿站", "司机", "站", "公园", "大连南", "nothing", "湖"} {
