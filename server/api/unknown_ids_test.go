@@ -65,7 +65,7 @@ func TestUnknownIDsAre404(t *testing.T) {
 			call{op, http.MethodPatch, "/api/v1/reports/" + id, `{"status":"resolved"}`, nil},
 		)
 	}
-	audit0, reports0 := h.count(`SELECT count(*) FROM station_audit`), h.count(`SELECT count(*) FROM report`)
+	audit0, reports0 := h.count(t, `SELECT count(*) FROM station_audit`), h.count(t, `SELECT count(*) FROM report`)
 	for _, c := range calls {
 		name := fmt.Sprintf("%s %.80s", c.method, c.path)
 		status, header, body := c.who.do(c.method, c.path, c.body, c.header...)
@@ -87,7 +87,7 @@ func TestUnknownIDsAre404(t *testing.T) {
 			t.Errorf("%s: a %d-byte answer (the id is echoed whole)", name, len(body))
 		}
 	}
-	if a, r := h.count(`SELECT count(*) FROM station_audit`), h.count(`SELECT count(*) FROM report`); a != audit0 || r != reports0 {
+	if a, r := h.count(t, `SELECT count(*) FROM station_audit`), h.count(t, `SELECT count(*) FROM report`); a != audit0 || r != reports0 {
 		t.Errorf("unknown ids changed something: %d audit entries, %d reports", a-audit0, r-reports0)
 	}
 	// The same routes with a known id still answer (the 404s are not a route mistake).
