@@ -43,7 +43,7 @@ type harness struct {
 	dbPath   string
 	cat      *catalog.Catalog
 	base     string
-	stations []station.Station // as stored, by id
+	stations []station.Station // the seed as read, by id (as stored when reopened)
 }
 
 // harnessSeed is how many of the seed's stations newHarness starts with.
@@ -76,7 +76,7 @@ func sharedServer(t *testing.T) *harness {
 	t.Helper()
 	sharedOnce.Do(func() {
 		var cleanups []func()
-		shared, cleanups = serveStations(t, readSeed(t, seedPath))
+		shared, cleanups = serveStations(t, "", readSeed(t, seedPath))
 		shared.t = nil
 		sharedStop = func() {
 			for i := len(cleanups) - 1; i >= 0; i-- {
@@ -132,29 +132,45 @@ func smallSeed(t *testing.T) string {
 
 func start(t *testing.T, seed []station.Station, options ...func(*api.Deps)) *harness {
 	t.Helper()
-	h, cleanups := serveStations(t, seed, options...)
+	h, cleanups := serveStations(t, "", seed, options...)
 	for _, c := range cleanups {
 		t.Cleanup(c)
 	}
 	return h
 }
 
-// serveStations stores seed in a new database, builds the catalog and serves the API; cleanups undo
-// it, last first.
-func serveStations(t testing.TB, seed []station.Station, options ...func(*api.Deps)) (*harness, []func()) {
+// reopened is a second harness on h's database file, as a restarted server: its catalog is read from
+// the table.
+func reopened(t *testing.T, h *harness) *harness {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "yizhan-api-")
-	if err != nil {
-		t.Fatal(err)
+	r, cleanups := serveStations(t, h.dbPath, nil)
+	for _, c := range cleanups {
+		t.Cleanup(c)
 	}
-	cleanups := []func(){func() { os.RemoveAll(dir) }}
+	return r
+}
+
+// serveStations stores seed in the database at path (a new one when path is empty), builds the
+// catalog and serves the API; cleanups undo it, last first.
+func serveStations(t testing.TB, path string, seed []station.Station, options ...func(*api.Deps)) (*harness, []func()) {
+	t.Helper()
+	var cleanups []func()
+	if path == "" {
+		dir, err := os.MkdirTemp("", "yizhan-api-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cleanups = append(cleanups, func() { os.RemoveAll(dir) })
+		path = filepath.Join(dir, "yizhan.db")
+	}
+	var err error
 	fail := func(err error) {
 		for i := len(cleanups) - 1; i >= 0; i-- {
 			cleanups[i]()
 		}
 		t.Fatal(err)
 	}
-	h := &harness{dbPath: filepath.Join(dir, "yizhan.db"), cat: &catalog.Catalog{}}
+	h := &harness{dbPath: path, cat: &catalog.Catalog{}}
 	if tt, ok := t.(*testing.T); ok {
 		h.t = tt
 	}
@@ -163,8 +179,10 @@ func serveStations(t testing.TB, seed []station.Station, options ...func(*api.De
 	}
 	cleanups = append(cleanups, func() { h.db.Close() })
 	ctx := context.Background()
-	if _, err := h.db.Upsert(ctx, seed, time.Now(), station.UpsertOptions{}); err != nil {
-		fail(err)
+	if len(seed) > 0 {
+		if _, err := h.db.Upsert(ctx, slices.Clone(seed), time.Now(), station.UpsertOptions{}); err != nil { // Upsert stamps what it is given
+			fail(err)
+		}
 	}
 	reload := func(ctx context.Context) error {
 		version, sts, err := h.db.LoadAll(ctx)
@@ -176,8 +194,10 @@ func serveStations(t testing.TB, seed []station.Station, options ...func(*api.De
 	if err := reload(ctx); err != nil {
 		fail(err)
 	}
-	_, h.stations, _ = h.db.LoadAll(ctx)
-	slices.SortFunc(h.stations, func(a, b station.Station) int { return strings.Compare(a.ID, b.ID) })
+	if h.stations = seed; seed == nil {
+		_, h.stations, _ = h.db.LoadAll(ctx)
+		slices.SortFunc(h.stations, func(a, b station.Station) int { return strings.Compare(a.ID, b.ID) })
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	deps := api.Deps{Catalog: h.cat, DB: h.db, Log: log, PWA: pwa.Files(), Users: h.db, History: h.db,
 		ReportDesk: h.db, Reports: h.db, Writer: &write.Writer{Store: h.db, Catalog: h.cat, Reload: reload, Log: log, Now: time.Now},
@@ -458,4 +478,20 @@ func (h *harness) count(t *testing.T, query string, args ...any) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// Passwords of the accounts the scenario tests make.
+const (
+	adminPassword = "沈阳 驿站 管理员 2026"
+	opPassword    = "operator password one"
+)
+
+// userAdd makes an account as `yizhan user add NAME --role ROLE --stations ...` does.
+func userAdd(h *harness, password, name, role string, stations ...string) (auth.User, error) {
+	ctx := context.Background()
+	u, err := h.db.CreateUser(ctx, auth.User{Username: name, Role: auth.Role(role)}, auth.HashPassword(password))
+	if err == nil && len(stations) > 0 {
+		_, err = h.db.SetUserStations(ctx, u.ID, stations)
+	}
+	return u, err
 }

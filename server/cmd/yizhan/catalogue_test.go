@@ -110,7 +110,7 @@ var catalogue = []struct {
 	{"F51", "One import runs at a time per server: a second one is 409 import_running until the first finishes. A `yizhan import` run meanwhile is one SQLite transaction too, so writes never interleave.",
 		[]string{"TestOneImportAtATime", "TestReadsDuringWrites"}},
 	{"F52", "Writes are serialised (BEGIN IMMEDIATE, busy timeout), so an edit during an import waits and then runs; if the import changed the station first, the edit's If-Match is stale and it is 412. Exports carry each station's version; an imported row naming a version that would change a station edited since is a version_conflict row error and nothing is written; a row without a version overwrites (the audit keeps both).",
-		[]string{"TestReadsDuringWrites", "TestEditStation", "TestImportOfStaleExportConflicts", "TestUpsertVersionConflicts"}},
+		[]string{"TestReadsDuringWrites", "TestEditStation", "TestImportOfStaleExportConflicts", "TestImportCommandRefusesStaleVersions", "TestUpsertVersionConflicts"}},
 	{"F53", "Write transactions are BEGIN IMMEDIATE with a 10 s busy timeout; a write still busy after it is 503 unavailable with Retry-After, never a 500 'database is locked'.",
 		[]string{"TestBusyDatabaseAnswers503", "TestReadsDuringWrites"}},
 	{"F54", "kill -9 during the first-start seed or an import leaves integrity_check ok and the transaction wholly applied or wholly absent; the next import runs normally. There is no import job record, so nothing shows 'aborted'.",

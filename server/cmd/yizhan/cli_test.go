@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/yizhan/yizhan/server/api"
+	"github.com/yizhan/yizhan/server/config"
 )
 
 // Every command refuses bad input with a clear error, and changes nothing.
@@ -83,5 +86,14 @@ func TestREADMEListsEveryConfigKey(t *testing.T) {
 	}
 	if !strings.Contains(string(readme), table) {
 		t.Fatalf("README.md does not contain the table `yizhan config` prints; paste it in:\n%s", table)
+	}
+}
+
+// The configuration's default API limit is the API's own default, which TestAPIRateLimitPerAddress
+// (server/api) checks over HTTP.
+func TestDefaultAPILimitIsTheAPIs(t *testing.T) {
+	got, want := apiLimit(config.Defaults()), api.DefaultAPILimit
+	if got.Unlimited || got.Burst != want.Burst || got.Every != want.Every {
+		t.Fatalf("the default configuration limits the API to %+v, the API's default is %+v", got, want)
 	}
 }

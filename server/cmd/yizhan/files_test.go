@@ -4,8 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/codec/codectest"
 	"github.com/yizhan/yizhan/server/write"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
@@ -68,5 +71,90 @@ func TestImportCommandFormats(t *testing.T) {
 		if rep := decode[write.Report](t, []byte(out)); len(rep.Errors) != 1 || rep.Errors[0].Code != c.code || rep.Errors[0].Field != c.field {
 			t.Fatalf("%v: %s", c.args, out)
 		}
+	}
+}
+
+// The command line refuses the same files the same way: the report names what was found, the exit
+// status is 2, and the database is not even opened.
+func TestImportCommandRefusesBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "y.db")
+	files := map[string]string{} // path → the code the report must give
+	for i, c := range codectest.WrongTypeFiles() {
+		path := filepath.Join(dir, string(rune('a'+i))+"-"+strings.Fields(c.Name)[0])
+		os.WriteFile(path, c.Data, 0o600)
+		files[path] = "unsupported_file_type" // in the command's language; what it is, is checked over HTTP
+	}
+	for name, src := range codectest.GarbledFiles() {
+		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "-")+".csv")
+		os.WriteFile(path, []byte(src), 0o600)
+		files[path] = "garbled_text"
+	}
+	for path, says := range files {
+		for _, format := range []string{"", "csv"} {
+			out, err := runCLI(t, "import", path, "--format", format, "--db", db)
+			var exit exitError
+			if !errors.As(err, &exit) || exit.code != 2 || !strings.Contains(out, says) {
+				t.Errorf("import %s --format %q: %v %s, want exit 2 saying %q", filepath.Base(path), format, err, out, says)
+			}
+		}
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a refused import created the database: %v", err)
+	}
+}
+
+// The command prints the same report as the API for a file with longitude and latitude swapped, and
+// --swap-coordinates does what the API's swap_coordinates does.
+func TestImportCommandSwapsCoordinates(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "swapped.csv")
+	os.WriteFile(file, []byte("id,name,kind,lon,lat\nCLI-1,命令测试爱心驿站,caring_station,北纬41°48′,东经123°25′30″\n"), 0o644)
+	db := filepath.Join(dir, "y.db")
+	out, err := runCLI(t, "import", file, "--db", db)
+	if rep := decode[write.Report](t, []byte(out)); err == nil || rep.Errors[0].Code != codec.CodeColumnsSwapped || rep.SwappedRows != 1 || rep.Converted.DMS != 2 {
+		t.Fatalf("%v %s", err, out)
+	}
+	out, err = runCLI(t, "import", file, "--db", db, "--swap-coordinates")
+	if rep := decode[write.Report](t, []byte(out)); err != nil || rep.Created != 1 || rep.Converted.DMS != 2 || !strings.Contains(out, `"converted"`) {
+		t.Fatalf("%v %s", err, out)
+	}
+}
+
+// A list exported before someone else changed a station is refused by the command as by the API:
+// version_conflict naming the row, exit status 2, and nothing written; an empty version cell
+// overwrites on purpose.
+func TestImportCommandRefusesStaleVersions(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "y.db")
+	file := func(name, body string) string {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(body), 0o600)
+		return path
+	}
+	first := file("first.csv", "id,name,kind,lon,lat,address\nV-1,版本测试爱心驿站,caring_station,123.43,41.80,沈阳市和平区一号\n")
+	if out, err := runCLI(t, "import", first, "--db", db); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	second := file("second.csv", "id,name,kind,lon,lat,address,version\nV-1,版本测试爱心驿站,caring_station,123.43,41.80,沈阳市和平区二号,1\n")
+	if out, err := runCLI(t, "import", second, "--db", db); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	stale := file("stale.csv", "id,name,kind,lon,lat,address,version\nV-1,版本测试爱心驿站,caring_station,123.43,41.80,表格里改的地址,1\n")
+	out, err := runCLI(t, "import", stale, "--db", db)
+	var exit exitError
+	if rep := decode[write.Report](t, []byte(out)); !errors.As(err, &exit) || exit.code != 2 || len(rep.Errors) != 1 ||
+		rep.Errors[0].Code != "version_conflict" || rep.Errors[0].Row != 1 || rep.Errors[0].Field != "version" {
+		t.Fatalf("stale import: %v %s", err, out)
+	}
+	if got := storedField(t, db, "V-1", "address"); got != "沈阳市和平区二号" {
+		t.Fatalf("after the refused import the address is %q", got)
+	}
+	overwrite := file("overwrite.csv", "id,name,kind,lon,lat,address,version\nV-1,版本测试爱心驿站,caring_station,123.43,41.80,表格里改的地址,\n")
+	if out, err := runCLI(t, "import", overwrite, "--db", db); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	if got := storedField(t, db, "V-1", "address"); got != "表格里改的地址" {
+		t.Fatalf("after the overwrite the address is %q", got)
 	}
 }

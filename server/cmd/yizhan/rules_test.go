@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +23,7 @@ var ruleCases = []struct {
 	want         string // the stored value as the API shows it; "" when refused
 	code         string // the refusal's code
 }{
+
 	// Invisible characters inside a value are removed, the same way everywhere.
 	{"name", "\u200b站前\u2060爱心驿站\ufeff", "站前爱心驿站", ""},
 	{"name", "站前\u202e爱心驿站\u200f", "站前爱心驿站", ""},
@@ -66,7 +66,7 @@ var ruleCases = []struct {
 // The write paths clean, check and read words in one way: what an edit stores, an import over HTTP
 // and the command line store too, and what one refuses, the others refuse alike.
 func TestOneSetOfRules(t *testing.T) {
-	f := newEditFixture(t)
+	f := newAdminFixture(t)
 	cliDB := filepath.Join(t.TempDir(), "cli.db")
 	base := f.ts.stations[0]
 	for i, tc := range ruleCases {
@@ -237,7 +237,7 @@ func storedField(t *testing.T, path, id, field string) string {
 // Account names are cleaned as station fields are: made over the API or the command line with
 // invisible characters, the account carries the cleaned name and signs in with it, typed either way.
 func TestUsernameCleanedEverywhere(t *testing.T) {
-	f := newEditFixture(t)
+	f := newAdminFixture(t)
 	body := `{"username":"\u200bwang\u2060","password":"` + adminPassword + `","role":"operator"}`
 	res, b := f.admin.do(t, http.MethodPost, "/api/v1/admin/users", body)
 	if res.StatusCode != 201 || decode[map[string]any](t, b)["username"] != "wang" {
@@ -255,21 +255,20 @@ func TestUsernameCleanedEverywhere(t *testing.T) {
 	checkProblem(t, res, b, 400, "out_of_range", "username")
 }
 
-// A rider's report note and the hours preview clean text as edits do: what the preview shows is what
-// an edit stores.
-func TestRiderTextCleaned(t *testing.T) {
+// adminFixture is a server of the test's own with an admin signed in, for the tests that send the
+// same thing over HTTP and through the command line.
+type adminFixture struct {
+	ts    *testServer
+	admin *browser
+}
+
+func newAdminFixture(t *testing.T) adminFixture {
+	t.Helper()
 	ts := startServer(t, smallSeed(t))
-	id := ts.stations[0].ID
-	res, body := ts.post(t, reportsPath(id), "application/json", `{"reason":"closed","note":"门锁着\n没人\u202e\u200b"}`)
-	if res.StatusCode != 201 || decode[map[string]any](t, body)["note"] != "门锁着 没人" {
-		t.Fatalf("report: %d %s", res.StatusCode, body)
+	if _, err := userCLI(t, ts, adminPassword+"\n", "add", "boss", "--role", "admin"); err != nil {
+		t.Fatal(err)
 	}
-	res, body = ts.post(t, reportsPath(id), "application/json", `{"reason":"closed","note":"a\u0085b"}`)
-	checkProblem(t, res, body, 400, "invalid_parameter", "note")
-	for _, text := range []string{"Mo-Fr\u200b 08:00-18:00\n", "\ufeffMo-Fr 08:00-18:00", "Mo-Fr 08:00\u2060-18:00"} {
-		res, body = ts.get(t, "/api/v1/hours/preview?text="+url.QueryEscape(text))
-		if p := decode[map[string]any](t, body); res.StatusCode != 200 || p["normalized"] != "Mo-Fr 08:00-18:00" || p["status"] != "parsed" {
-			t.Errorf("preview of %q: %d %s", text, res.StatusCode, body)
-		}
-	}
+	admin := newBrowser(ts, "127.0.0.2")
+	admin.login(t, "boss", adminPassword)
+	return adminFixture{ts: ts, admin: admin}
 }

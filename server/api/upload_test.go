@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"bufio"
@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/yizhan/yizhan/server/config"
+	"github.com/yizhan/yizhan/server/api"
 )
 
 // uploadWindow is the tests' upload-rate-window: short, so that slow uploads are ended fast. With
@@ -25,7 +25,7 @@ const uploadWindow = 300 * time.Millisecond
 // uploadFixture is a server with a short upload window and a signed-in admin who uploads over raw
 // connections.
 type uploadFixture struct {
-	ts    *testServer
+	ts    *harness
 	admin *browser
 	next  int // the number of the next good import's station
 }
@@ -42,8 +42,8 @@ func newUploadFixture(t *testing.T) *uploadFixture {
 	if err := os.WriteFile(seed, []byte(strings.Join(lines[:4], "")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ts := startServer(t, seed, func(c *config.Config) { c.UploadMinRate, c.UploadWindow = 1<<10, uploadWindow })
-	if _, err := userCLI(t, ts, adminPassword+"\n", "add", "boss", "--role", "admin"); err != nil {
+	ts := startServer(t, seed, func(d *api.Deps) { d.UploadMinRate, d.UploadRateWindow = 1<<10, uploadWindow })
+	if _, err := userAdd(ts, adminPassword, "boss", "admin"); err != nil {
 		t.Fatal(err)
 	}
 	admin := newBrowser(ts, "127.0.0.2")

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,9 +17,9 @@ import (
 )
 
 // openAPIRouter loads the served OpenAPI document (checking that it is valid) for ts.
-func openAPIRouter(t *testing.T, ts *testServer) routers.Router {
+func openAPIRouter(t *testing.T, ts *harness) routers.Router {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "api", "openapi.json"))
+	raw, err := os.ReadFile("openapi.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"bytes"
@@ -6,16 +6,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/yizhan/yizhan/server/spatial"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
-
-	"github.com/yizhan/yizhan/server/spatial"
 )
 
 type importAnswer struct {
@@ -232,11 +229,6 @@ func TestImportOfStaleExportConflicts(t *testing.T) {
 	}
 	if n := f.ts.count(t, `SELECT count(*) FROM station_audit`); n != before {
 		t.Fatalf("the refused import wrote %d audit rows", n-before)
-	}
-	path := filepath.Join(t.TempDir(), "stale.csv")
-	os.WriteFile(path, []byte(stale), 0o600)
-	if out, err := runCLI(t, "import", path, "--db", f.ts.cfg.DB); !strings.Contains(out, "version_conflict") || err == nil {
-		t.Fatalf("command line, stale import: %v\n%s", err, out)
 	}
 
 	// Emptying the version cell overwrites on purpose.

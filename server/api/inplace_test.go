@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"encoding/json"
@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/yizhan/yizhan/server/config"
 )
 
 // Edits and a small import are applied to the running server's read model in place. A second
@@ -49,7 +47,7 @@ func TestInPlaceAnswersAsReload(t *testing.T) {
 	if n := metric(t, f.ts, "yizhan_stations_patched"); n != 9 {
 		t.Fatalf("%v stations patched in place, want 9", n)
 	}
-	reloaded := startServer(t, smallSeed(t), func(c *config.Config) { c.DB = f.ts.cfg.DB })
+	reloaded := reopened(t, f.ts)
 	if n := metric(t, reloaded, "yizhan_stations_patched"); n != 0 {
 		t.Fatalf("a reloaded server has %v stations patched", n)
 	}
@@ -76,7 +74,7 @@ func TestInPlaceAnswersAsReload(t *testing.T) {
 }
 
 // metric reads one unlabelled value from the server's /metrics.
-func metric(t *testing.T, ts *testServer, name string) float64 {
+func metric(t *testing.T, ts *harness, name string) float64 {
 	t.Helper()
 	_, body := ts.get(t, "/metrics")
 	for _, line := range strings.Split(string(body), "\n") {

@@ -1,4 +1,4 @@
-package main
+package api_test
 
 import (
 	"bytes"
@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
-
 	"github.com/yizhan/yizhan/server/codec"
 )
 
@@ -301,10 +300,14 @@ func TestCompactDatasetBrotliAndImport(t *testing.T) {
 	}
 
 	changed := []byte(strings.Join(lines[:2], ""))
-	path := filepath.Join(t.TempDir(), "one.csv")
-	os.WriteFile(path, bytes.Replace(changed, []byte("沈水湾街道爱心驿站"), []byte("沈水湾街道爱心驿站（新）"), 1), 0o644)
-	if out, err := runCLI(t, "import", path, "--db", ts.cfg.DB); err != nil {
-		t.Fatalf("import: %v\n%s", err, out)
+	changedFile := bytes.Replace(changed, []byte("沈水湾街道爱心驿站"), []byte("沈水湾街道爱心驿站（新）"), 1)
+	if _, err := userAdd(ts, adminPassword, "boss", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	admin := newBrowser(ts, "127.0.0.2")
+	admin.login(t, "boss", adminPassword)
+	if res, out := admin.do(t, http.MethodPost, "/api/v1/admin/imports", string(changedFile), "Content-Type", "text/csv"); res.StatusCode != 200 {
+		t.Fatalf("import: %d %s", res.StatusCode, out)
 	}
 	for {
 		res, body := ts.get(t, "/api/v1/dataset", "If-None-Match", tag)

@@ -1,24 +1,26 @@
-package main
+package api_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/spatial"
+	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
 )
 
 // Reads never fail while writes go on: 128 clients, each on its own connection, ask for the nearest
 // stations while an admin imports the whole set twice through the API (every station changed), the
-// `yizhan import` command imports it twice more through its own database connection (a second writer
-// that SQLite must serialise with the server's), and an operator edits a station again and again.
+// list is written twice more through a database connection of its own, as `yizhan import` writes (a
+// second writer that SQLite must serialise with the server's), and an operator edits a station again and again.
 // Every read answers 200 and every write succeeds: writes wait for each other with a busy timeout, and
 // none sees "database is locked".
 func TestReadsDuringWrites(t *testing.T) {
@@ -76,16 +78,22 @@ func TestReadsDuringWrites(t *testing.T) {
 			}
 		}
 	}()
-	go func() { // two imports through the command line, a writer of its own
+	go func() { // two imports through a database connection of their own
 		defer writers.Done()
+		other, err := sqlite.Open(f.ts.dbPath)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer other.Close()
 		for round := 1; round <= 2; round++ {
-			path := filepath.Join(t.TempDir(), "batch.csv")
-			if err := os.WriteFile(path, batch(fmt.Sprint("命令第", round, "批")), 0o600); err != nil {
+			sts, err := codec.ReadCSV(bytes.NewReader(batch(fmt.Sprint("命令第", round, "批"))), spatial.WGS84)
+			if err != nil {
 				t.Error(err)
 				return
 			}
-			if out, err := runCLI(t, "import", path, "--db", f.ts.cfg.DB); err != nil {
-				t.Errorf("CLI import %d during reads: %v\n%s", round, err, out)
+			if _, err := other.Upsert(context.Background(), sts, time.Now(), station.UpsertOptions{}); err != nil {
+				t.Errorf("second writer's import %d during reads: %v", round, err)
 			}
 		}
 	}()

@@ -1,17 +1,14 @@
-package main
+package api_test
 
 import (
 	"bytes"
 	"math"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/write"
 )
@@ -21,7 +18,7 @@ import (
 // uses ids of its own.
 func TestImportNotationsOverHTTP(t *testing.T) {
 	ts := startServer(t, smallSeed(t))
-	if _, err := userCLI(t, ts, adminPassword+"\n", "add", "boss", "--role", "admin"); err != nil {
+	if _, err := userAdd(ts, adminPassword, "boss", "admin"); err != nil {
 		t.Fatal(err)
 	}
 	admin := newBrowser(ts, "127.0.0.2")
@@ -166,22 +163,6 @@ func TestImportNotationsOverHTTP(t *testing.T) {
 		}
 		if n := stations(t); n != n0 {
 			t.Fatalf("a refused import wrote: %d stations", n-n0)
-		}
-	})
-
-	// The command prints the same report, and --swap-coordinates does what the API's option does.
-	t.Run("cli", func(t *testing.T) {
-		dir := t.TempDir()
-		file := filepath.Join(dir, "swapped.csv")
-		os.WriteFile(file, []byte("id,name,kind,lon,lat\nCLI-1,命令测试爱心驿站,caring_station,北纬41°48′,东经123°25′30″\n"), 0o644)
-		db := filepath.Join(dir, "y.db")
-		out, err := runCLI(t, "import", file, "--db", db)
-		if rep := decode[write.Report](t, []byte(out)); err == nil || rep.Errors[0].Code != codec.CodeColumnsSwapped || rep.SwappedRows != 1 || rep.Converted.DMS != 2 {
-			t.Fatalf("%v %s", err, out)
-		}
-		out, err = runCLI(t, "import", file, "--db", db, "--swap-coordinates")
-		if rep := decode[write.Report](t, []byte(out)); err != nil || rep.Created != 1 || rep.Converted.DMS != 2 || !strings.Contains(out, `"converted"`) {
-			t.Fatalf("%v %s", err, out)
 		}
 	})
 }
