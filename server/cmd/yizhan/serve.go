@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/metrics"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -73,6 +75,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		db.KeepCacheIn(cfg.CacheDir)
 	case node.InLiteFS():
 		db.KeepCacheIn("") // a LiteFS mount holds databases only
+	case syscall.Access(filepath.Dir(cfg.DB), 2 /* W_OK */) != nil:
+		db.KeepCacheIn("") // a read-only folder: no cache file rather than a warning at every save
 	}
 	role := node.Role()
 	log.Info("node", "role", role)
