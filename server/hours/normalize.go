@@ -1,5 +1,7 @@
 package hours
 
+import "strings"
+
 // Status says how much of an hours text was understood.
 type Status string
 
@@ -14,6 +16,11 @@ type Result struct {
 	Normalized string    // canonical opening_hours syntax; the text itself when Unparsed
 	Status     Status    //
 	Schedule   *Schedule // nil when Unparsed
+	// Read is, for Unparsed text, the beginning of it that was understood ("" when none was): the
+	// rest is where the reading stopped.
+	Read string
+	// Assumed lists the seasons named without months and read with their Liaoning default.
+	Assumed []Assumed
 }
 
 // Normalize turns hours as people write them into canonical opening_hours syntax: valid syntax is
@@ -22,14 +29,15 @@ func Normalize(text string) Result {
 	if s, err := Parse(text); err == nil {
 		return Result{Normalized: s.String(), Status: Parsed, Schedule: s}
 	}
-	if osm, partial, ok := zhToOSM(text); ok {
-		if s, err := Parse(osm); err == nil {
+	c := zhConvert(text)
+	if c.ok {
+		if s, err := Parse(c.osm); err == nil {
 			st := Parsed
-			if partial {
+			if c.partial {
 				st = Partial
 			}
-			return Result{Normalized: s.String(), Status: st, Schedule: s}
+			return Result{Normalized: s.String(), Status: st, Schedule: s, Assumed: c.assumed}
 		}
 	}
-	return Result{Normalized: text, Status: Unparsed}
+	return Result{Normalized: text, Status: Unparsed, Read: strings.TrimRight(string([]rune(text)[:c.read]), " ，,;；、")}
 }

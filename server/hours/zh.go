@@ -38,21 +38,42 @@ import (
 // 8.30 (dot times), 暂停开放, 待定, 见公告, 节假日照常, an exception to a closure (周一闭馆，节假日除外),
 // days or a season with no hours, overlapping spans, impossible times and anything unclassified.
 func zhToOSM(text string) (osm string, partial bool, ok bool) {
+	c := zhConvert(text)
+	return c.osm, c.partial, c.ok
+}
+
+// zhResult is what zhConvert made of a text: the syntax, and for text not understood how much of
+// it was read before the parser stopped.
+type zhResult struct {
+	osm     string
+	partial bool
+	ok      bool
+	read    int       // runes of the text read before the first part not understood
+	assumed []Assumed // seasons read with their default months
+}
+
+func zhConvert(text string) zhResult {
 	s := zhNormalize(text)
 	if !zhBalanced(s) {
-		return "", false, false
+		return zhResult{}
 	}
 	p := zhParser{s: s}
+	read := 0 // bytes of s understood, up to the end of the last whole item
 	for {
 		p.skip(zhSeps)
 		if p.i == len(p.s) {
 			break
 		}
 		if !p.item() || p.b.bad {
-			return "", false, false
+			return zhResult{read: utf8.RuneCountInString(s[:read])}
 		}
+		read = p.i
 	}
-	return p.b.finish()
+	osm, partial, ok := p.b.finish()
+	if !ok {
+		return zhResult{}
+	}
+	return zhResult{osm: osm, partial: partial, ok: true, assumed: p.b.assumed}
 }
 
 // zhNormalize folds full-width forms to ASCII, every dash and tilde to '-', every bracket to
@@ -78,10 +99,18 @@ func zhNormalize(text string) string {
 		case '。':
 			r = ';'
 		}
+		if t, ok := zhTraditional[r]; ok {
+			r = t
+		}
 		sb.WriteRune(r)
 	}
 	return sb.String()
 }
+
+// zhTraditional folds the traditional characters of hours notices to simplified ones.
+var zhTraditional = map[rune]rune{'點': '点', '時': '时', '週': '周', '開': '开', '關': '关', '閉': '闭', '館': '馆',
+	'結': '结', '營': '营', '業': '业', '無': '无', '節': '节', '門': '门', '間': '间', '個': '个', '鐘': '钟',
+	'與': '与', '後': '后', '級': '级', '務': '务', '辦': '办', '貼': '贴'}
 
 // zhBalanced reports whether the brackets in s pair up; brackets only group, so a stray one
 // would otherwise go unnoticed.
@@ -103,7 +132,7 @@ func zhBalanced(s string) bool {
 
 // Separators between items. '(' is not one: a bracket right after times may hold their days.
 const (
-	zhSeps      = " ,;:)、"
+	zhSeps      = " ,;:)、及和"
 	zhSepsParen = zhSeps + "("
 )
 
@@ -130,14 +159,16 @@ var zhDayWords = map[string]zhDays{
 	"全周":      {mask: zhAllWeek},
 	"全年":      {mask: zhAllWeek},
 	"全年无休":    {mask: zhAllWeek},
+	"公休日":     {mask: 0x60},
+	"公共休息日":   {mask: 0x60},
 }
 
 var (
 	zhDayPrefixes = []string{"周", "星期", "礼拜", "每周", "每星期"}
 	zhDayChars    = map[string]int{"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 	zhDayJoins    = []string{"、", "和", "及", "以及", "与", "/"}
-	zhNextDay     = []string{"次日", "翌日", "第二天", "隔日"}
-	zhNextYear    = []string{"次年", "翌年", "来年", "第二年"}
+	zhNextDay     = []string{"次日", "翌日", "第二天", "隔日", "隔天"}
+	zhNextYear    = []string{"次年", "翌年", "来年", "第二年", "明年", "次年的"}
 )
 
 // Hour qualifiers, which shift a 12-hour clock reading.
@@ -164,25 +195,48 @@ var zhSeasons = map[string]string{
 	"冬季": "Nov-Mar", "冬天": "Nov-Mar", "冬令": "Nov-Mar",
 	"夏季": "Apr-Oct", "夏天": "Apr-Oct", "夏令": "Apr-Oct",
 	"春季": "", "秋季": "",
+	// The heating season: Shenyang's rule is Nov 1 to Mar 31 (see testdata/phrasings.tsv); Dalian's
+	// runs Nov 5 to Apr 5, which the operator sets in the grid.
+	"供暖期": "Nov-Mar", "采暖期": "Nov-Mar", "供热期": "Nov-Mar", "供暖季": "Nov-Mar", "取暖期": "Nov-Mar",
+	"非供暖期": "Apr-Oct", "非采暖期": "Apr-Oct",
 }
 
-var zhSeasonSuffixes = []string{"时", "时间", "作息", "作息时间"}
+var zhSeasonSuffixes = []string{"时", "时间", "作息", "作息时间", "期间", "营业时间", "开放时间", "服务时间", "办公时间"}
 
 var zhClosedWords = []string{"休息", "休", "闭馆", "休馆", "闭店", "关闭", "关门", "停业", "歇业",
-	"不开放", "不对外开放", "不营业", "不办公", "除外"}
+	"不开放", "不对外开放", "不营业", "不办公", "除外", "暂停办公", "暂停服务", "暂停营业", "暂停开放",
+	"闭馆日", "休息日", "休馆日", "公休"}
 
 // zhFillers say that the text is about opening hours and change nothing.
 var zhFillers = []string{"营业时间", "开放时间", "服务时间", "办公时间", "工作时间", "作息时间",
-	"开放", "对外开放", "营业", "服务", "办公"}
+	"开放", "对外开放", "营业", "服务", "办公", "为", "是", "的", "从", "自", "一般", "统一", "调整为", "仅",
+	"受理", "免费", "不间断", "自助使用", "自助服务", "上班时间", "闭店时间", "闭馆时间", "关门时间", "则", "均"}
 
 // zhNotes are kept as a comment: they qualify the hours without changing them.
 var zhNotes = []string{
 	"预约", "需预约", "须预约", "请预约", "提前预约", "需提前预约", "须提前预约", "请提前预约", "需要提前预约",
 	"电话预约", "需电话预约", "请电话预约", "提前电话预约", "需提前电话预约", "请提前电话预约", "来电预约",
-	"另行通知", "春节期间另行通知", "春节另行通知", "节假日另行通知", "节假日期间另行通知", "法定节假日另行通知",
+	"另行通知", "春节期间另行通知", "春节另行通知",
 	"以公告为准", "以现场公告为准", "具体以现场公告为准", "以现场为准", "以实际为准",
 	"随到随开", "有人即开", "有人值守",
 }
+
+// zhPHNotes say that public holidays are announced separately: PH unknown, with the words as its
+// comment, since nothing says whether the station opens.
+var zhPHNotes = []string{"节假日另行通知", "节假日期间另行通知", "法定节假日另行通知", "节假日安排另行通知",
+	"节假日开放时间另行通知", "节假日以通知为准", "节假日以公告为准", "节假日开放安排另行通知", "法定节假日期间另行通知",
+	"国家法定节假日另行通知", "节假日开放时间另行公告", "节假日另行公告"}
+
+// zhSameWords after days say they keep the hours of the other days: 节假日照常, 周六日正常营业.
+var zhSameWords = []string{"照常", "正常", "不休息", "不休", "无休", "不打烊", "照开", "照常开放", "照常营业",
+	"正常开放", "正常营业", "正常办公", "照常办公", "照常服务", "正常服务"}
+
+// zhOpenWords and zhCloseWords follow a clock that opens or closes: 早上八点半开门，下午四点半关门.
+var (
+	zhOpenWords  = []string{"开门", "开馆", "开放", "开始营业", "开始服务", "开始办公", "营业", "上班", "开业", "开店", "起", "开始"}
+	zhCloseWords = []string{"关门", "闭馆", "结束", "结束营业", "停止营业", "结束服务", "下班", "打烊", "闭店", "关闭", "止", "停止服务", "停业"}
+	zhLonger     = []string{"延长至", "延长到", "延至", "延时至", "延时到", "延长服务至", "延长营业至", "延长开放至"}
+)
 
 // zhSpan is an opening span in minutes after midnight; to > from, and to > 1440 past midnight.
 type zhSpan struct{ from, to int }
@@ -290,8 +344,19 @@ type zhBuilder struct {
 	cur     zhRule
 	season  string // season of the last opening rule, taken by a later rule that starts with days
 	notes   []string
+	phNote  string    // 节假日另行通知: PH unknown with this comment
+	phSame  bool      // 节假日照常: holidays keep the weekday hours, even on 工作日
+	opening *zhClock  // 八点半开门 waiting for its 关门
+	assumed []Assumed // seasons whose months were not written
 	partial bool
 	bad     bool
+}
+
+// Assumed is a season named without its months, read with the Liaoning default the operator is
+// asked to confirm: 冬季 → Nov-Mar.
+type Assumed struct {
+	Word   string `json:"word"`   // as written: 冬天, 供暖期
+	Months string `json:"months"` // as read: Nov-Mar
 }
 
 func (b *zhBuilder) flush() {
@@ -327,7 +392,69 @@ func (b *zhBuilder) setSeason(s string, assumed bool) {
 	b.partial = b.partial || assumed
 }
 
+// same gives days the hours of the last opening rule (周六日照常); holidays need no rule of their own,
+// since a holiday keeps its weekday's hours unless a rule says otherwise.
+func (b *zhBuilder) same(d zhDays) {
+	b.flush()
+	if d.ph {
+		b.phSame = true
+	}
+	if d.mask == 0 {
+		return
+	}
+	base := b.lastOpen()
+	if base == nil {
+		b.bad = true
+		return
+	}
+	b.cur = zhRule{season: base.season, zhDays: zhDays{mask: d.mask}, spans: slices.Clone(base.spans)}
+	b.flush()
+}
+
+// lastOpen is the last opening rule with hours, or nil.
+func (b *zhBuilder) lastOpen() *zhRule {
+	for i := len(b.rules) - 1; i >= 0; i-- {
+		if r := &b.rules[i]; !r.off && !r.unknown && len(r.spans) > 0 {
+			return r
+		}
+	}
+	return nil
+}
+
+// longer gives the current days or season the hours of the last opening rule, its last span
+// ending at end instead: 周五延长至19:00, 夏季延长至18:00.
+func (b *zhBuilder) longer(end zhClock) {
+	r := &b.cur
+	if len(r.spans) > 0 && !r.any() && r.season == "" {
+		b.flush() // 9:00-17:00 then 延长至: nothing says which days
+	}
+	if len(r.spans) > 0 || r.off || !r.any() && r.season == "" {
+		b.bad = true
+		return
+	}
+	base := b.lastOpen()
+	if base == nil {
+		b.bad = true
+		return
+	}
+	spans := slices.Clone(base.spans)
+	last := &spans[len(spans)-1]
+	to, ok := end.minutes(end.qual)
+	if ok && end.qual == zhNoQual && to < 12*60 && to+12*60 > last.to {
+		to += 12 * 60 // 延长至7点 in the evening
+	}
+	if !ok || to <= last.to {
+		b.bad = true
+		return
+	}
+	last.to = to
+	r.spans = spans
+}
+
 func (b *zhBuilder) days(d zhDays) {
+	if d == (zhDays{mask: zhAllWeek}) && b.cur.any() && len(b.cur.spans) == 0 && !b.cur.off {
+		return // 周一、周二…营业时间为每天8:30-17:00
+	}
 	if len(b.cur.spans) > 0 || b.cur.off || b.cur.any() {
 		b.flush()
 	}
@@ -394,8 +521,11 @@ func (b *zhBuilder) finish() (string, bool, bool) {
 	if b.cur.dangling() && len(b.notes) > 0 {
 		b.cur.unknown = true // 周一至周五 电话预约
 	}
+	if b.opening != nil {
+		b.bad = true // 8点开门 with no 关门
+	}
 	b.flush()
-	if b.bad || len(b.rules) == 0 && len(b.notes) == 0 {
+	if b.bad || len(b.rules) == 0 && len(b.notes) == 0 && b.phNote == "" && !b.phSame {
 		return "", false, false
 	}
 	var open, off, phOff []zhRule
@@ -416,8 +546,18 @@ func (b *zhBuilder) finish() (string, bool, bool) {
 			off = append(off, r)
 		}
 	}
-	if workday && !phOpen {
+	if workday && !phOpen && !b.phSame && b.phNote == "" {
 		phOff = append(phOff, zhRule{zhDays: zhDays{ph: true}, off: true})
+	}
+	if b.phSame && len(phOff) > 0 || b.phNote != "" && (len(phOff) > 0 || phOpen && !workday) {
+		b.bad = true // 节假日照常 and 节假日休息 at once
+		return "", false, false
+	}
+	if b.phNote != "" {
+		phOff = nil // 工作日…，节假日另行通知: not closed, but not known either
+	}
+	if len(open) == 0 && b.phNote != "" && len(off) == 0 {
+		return "", false, false // 节假日另行通知 alone says nothing about the other days
 	}
 	if len(open) == 0 {
 		open = []zhRule{{unknown: true}}
@@ -436,7 +576,10 @@ func (b *zhBuilder) finish() (string, bool, bool) {
 		}
 		*last += ` "` + strings.Join(b.notes, "，") + `"`
 	}
-	return strings.Join(out, "; "), b.partial || len(b.notes) > 0, true
+	if b.phNote != "" {
+		out = append(out, `PH unknown "`+b.phNote+`"`)
+	}
+	return strings.Join(out, "; "), b.partial || len(b.notes) > 0 || b.phNote != "", true
 }
 
 // zhParser reads normalised text item by item; each item either feeds the builder or fails.
@@ -454,15 +597,31 @@ func (p *zhParser) item() bool {
 		}
 		return true
 	}
+	if n := p.take(zhPHNotes...); n != "" {
+		p.b.flush()
+		p.b.phNote = n
+		return true
+	}
 	if n := p.take(zhNotes...); n != "" {
 		p.b.note(n)
+		return true
+	}
+	if p.openClose() || p.longer() {
 		return true
 	}
 	if p.othersClosed() || p.take(zhFillers...) != "" || p.season() || p.lunch() || p.except() {
 		return true
 	}
 	if d, ok := p.days(); ok {
-		p.b.days(d)
+		save := p.i
+		p.skipSpaces()
+		p.take("期间", "也", "均", "都")
+		if p.take(zhSameWords...) != "" {
+			p.b.same(d)
+		} else {
+			p.i = save
+			p.b.days(d)
+		}
 		return true
 	}
 	if w := p.take(zhClosedWords...); w != "" {
@@ -479,6 +638,61 @@ func (p *zhParser) item() bool {
 		return true
 	}
 	return false
+}
+
+// openClose reads 早上八点半开门 and 下午四点半关门, or 8:00起 … 17:00止: a span written as two
+// ends. Each end carries its own qualifier; an end without one shares the start's half of the day.
+func (p *zhParser) openClose() bool {
+	start := p.i
+	nextDay := false
+	if p.b.opening != nil {
+		p.take("到", "至", "-")
+		p.skipSpaces()
+		nextDay = p.take(zhNextDay...) != ""
+	}
+	c, ok := p.clock()
+	if !ok || c.form == zhBare {
+		p.i = start
+		return false
+	}
+	p.skipSpaces()
+	if p.b.opening == nil {
+		if p.take(zhOpenWords...) == "" {
+			p.i = start
+			return false
+		}
+		p.b.opening = &c
+		return true
+	}
+	if p.take(zhCloseWords...) == "" {
+		p.i = start
+		return false
+	}
+	s, assumed, ok := zhSpanOf(*p.b.opening, c, nextDay)
+	p.b.opening = nil
+	if !ok {
+		p.b.bad = true
+		return true
+	}
+	p.b.addSpan(s)
+	p.b.partial = p.b.partial || assumed
+	return true
+}
+
+// longer reads 延长至19:00 after days or a season.
+func (p *zhParser) longer() bool {
+	start := p.i
+	if p.take(zhLonger...) == "" {
+		return false
+	}
+	p.skipSpaces()
+	c, ok := p.clock()
+	if !ok || c.form == zhBare {
+		p.i = start
+		return false
+	}
+	p.b.longer(c)
+	return true
 }
 
 // take advances past the longest of words found at p.i and returns it, or "".
@@ -521,7 +735,7 @@ func (p *zhParser) skipSpaces() { p.skip(" ") }
 
 // dash reads a range separator; "——" folds to "--".
 func (p *zhParser) dash() bool {
-	if p.take("至", "到") != "" {
+	if p.take("至", "到", "起至", "起到") != "" {
 		return true
 	}
 	found := false
@@ -638,8 +852,12 @@ func (p *zhParser) season() bool {
 	case named && implied != "":
 		p.i = start
 		zhTake(p, zhSeasons)
+		word := p.s[start:p.i]
 		p.take(zhSeasonSuffixes...)
 		p.b.setSeason(implied, true)
+		if !slices.ContainsFunc(p.b.assumed, func(a Assumed) bool { return a.Word == word }) {
+			p.b.assumed = append(p.b.assumed, Assumed{word, implied})
+		}
 	default:
 		p.i = start
 		return false
@@ -754,6 +972,10 @@ func (p *zhParser) except() bool {
 		p.i = start
 		return false
 	}
+	if c := &p.b.cur; c.mask != 0 && len(c.spans) == 0 && !c.off && !d.ph && c.mask&^d.mask != 0 {
+		c.mask &^= d.mask // 周一—周日(除周三以外)8:30—17:00
+		return true
+	}
 	p.b.days(d)
 	p.b.closed(true)
 	return true
@@ -850,9 +1072,15 @@ func (p *zhParser) allDay() bool {
 		if found {
 			p.skip(zhSepsParen)
 		}
-		if p.take("全天候", "全天", "24/7") == "" {
-			p.take("7*", "7天*", "7天")
-			if p.take("24小时", "24h", "24H") == "" {
+		if p.take("全天候", "全天", "24/7", "昼夜", "全日") == "" {
+			p.take("7*", "7天*", "7天", "七天", "每天", "全天", "一天")
+			p.skipSpaces()
+			if p.take("24", "二十四") == "" {
+				p.i = save
+				return found
+			}
+			p.skipSpaces()
+			if p.take("小时", "个小时", "钟头", "h", "H") == "" {
 				p.i = save
 				return found
 			}
@@ -936,6 +1164,7 @@ func (p *zhParser) clock() (zhClock, bool) {
 			return c, false
 		}
 		c.m, c.form = m, zhColon
+		p.take("分")
 	case p.take("点", "时") != "":
 		c.m, c.form = p.unitMinutes(), zhUnit
 	case arabic:
@@ -951,6 +1180,12 @@ func (p *zhParser) clock() (zhClock, bool) {
 func (p *zhParser) unitMinutes() int {
 	if p.take("半") != "" {
 		return 30
+	}
+	if p.take("一刻", "1刻") != "" {
+		return 15
+	}
+	if p.take("三刻", "3刻") != "" {
+		return 45
 	}
 	if p.take("钟", "整") != "" {
 		return 0
@@ -989,6 +1224,17 @@ func (p *zhParser) span() (s zhSpan, assumed, ok bool) {
 		p.i = start
 		return s, false, false
 	}
+	s, assumed, ok = zhSpanOf(a, b, nextDay)
+	if !ok {
+		p.i = start
+		return s, false, false
+	}
+	return s, assumed, true
+}
+
+// zhSpanOf makes a span of its two ends. assumed is set when the end before the start is read as
+// the next day although the text does not say so.
+func zhSpanOf(a, b zhClock, nextDay bool) (s zhSpan, assumed, ok bool) {
 	from, okA := a.minutes(a.qual)
 	to, okB := b.minutes(b.qual)
 	if b.qual == zhNoQual && a.qual != zhNoQual && okB && to <= from {
@@ -997,6 +1243,7 @@ func (p *zhParser) span() (s zhSpan, assumed, ok bool) {
 			to = t
 		}
 	}
+	ok = true
 	switch {
 	case !okA || !okB || from == 24*60 || to == from:
 		ok = false
@@ -1009,7 +1256,6 @@ func (p *zhParser) span() (s zhSpan, assumed, ok bool) {
 		ok = false // 次日 with a later end would be more than a day
 	}
 	if !ok {
-		p.i = start
 		return s, false, false
 	}
 	return zhSpan{from, to}, assumed, true
