@@ -11,7 +11,7 @@ import (
 
 // FuzzNormalize feeds Normalize (and through it the parser, the Chinese converter and the evaluator)
 // arbitrary text. The seed corpus is every expression of testdata/corpus.txt, the Chinese forms of
-// the normaliser's table and whatever the fuzzer found and was kept in testdata/fuzz/FuzzNormalize, so
+// the normaliser's table, the phrasings of testdata/phrasings.tsv and whatever the fuzzer found and was kept in testdata/fuzz/FuzzNormalize, so
 // every `go test` replays it. Properties: no panic; unparsed text is kept verbatim; the canonical
 // form is a fixed point; evaluation agrees with itself (the state at an instant is open or unknown
 // exactly when an interval starts there, and the next change is where that state ends).
@@ -29,6 +29,15 @@ func FuzzNormalize(f *testing.F) {
 		"2026 Dec 31-2026 Jan 01", "Feb 30", "\"", "Mo \"\"", "Su,PH,Mo-Fr 00:00-24:00", "PH PH", "Jan-Dec 00:00-00:01",
 		"全天24小时", "早8点到晚6点", "12:00-次日2:00", "冬季（11月-3月）8:30-16:30，夏季（4月-10月）8:00-18:00"} {
 		f.Add(s)
+	}
+	phrasings, err := os.ReadFile("testdata/phrasings.tsv")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, line := range strings.Split(string(phrasings), "\n") {
+		if text, _, ok := strings.Cut(line, "\t"); ok && !strings.HasPrefix(line, "#") {
+			f.Add(text)
+		}
 	}
 	at := time.Date(2026, 1, 15, 23, 40, 0, 0, hours.Zone)
 	f.Fuzz(func(t *testing.T, text string) {

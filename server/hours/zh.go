@@ -835,6 +835,7 @@ func (p *zhParser) season() bool {
 	if named {
 		p.take(zhSeasonSuffixes...)
 		p.skip(zhSepsParen)
+		p.take("从", "自")
 	}
 	months, ok := p.months()
 	switch {
@@ -952,6 +953,9 @@ func (p *zhParser) lunch() bool {
 	}
 	p.skip(" :")
 	if s, _, ok := p.span(); ok {
+		if s.to > 24*60 && s.to-12*60 > s.from {
+			s.to -= 12 * 60 // 午休十二点至一点: the end is in the afternoon, not the next day
+		}
 		p.b.lunch(s)
 	} else {
 		p.b.breakLast()
