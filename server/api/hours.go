@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -34,6 +35,13 @@ type previewBody struct {
 	Comment    *string      `json:"comment"`
 	NextChange *string      `json:"next_change"`
 	Week       []previewDay `json:"week"`
+	// For text not understood: the beginning that was read, the rest, and phrasings to copy.
+	Read     *string  `json:"read"`
+	Unread   *string  `json:"unread"`
+	Examples []string `json:"examples"`
+	// Seasons named without months (冬天) and the months they were read as, for the operator to
+	// confirm or change.
+	Assumed []hours.Assumed `json:"assumed_seasons"`
 }
 
 // maxHoursText is the longest hours text accepted, in characters (the parser's limit is 2 KB).
@@ -66,7 +74,16 @@ func (s *server) hoursPreview(c echo.Context) error {
 	}
 	at = at.In(hours.Zone)
 	res := hours.Normalize(text)
-	body := previewBody{Text: text, Normalized: res.Normalized, Status: res.Status, At: at.Format(time.RFC3339)}
+	body := previewBody{Text: text, Normalized: res.Normalized, Status: res.Status, At: at.Format(time.RFC3339),
+		Examples: []string{}, Assumed: res.Assumed}
+	if body.Assumed == nil {
+		body.Assumed = []hours.Assumed{}
+	}
+	if res.Status == hours.Unparsed {
+		read := res.Read
+		unread := strings.TrimLeft(strings.TrimPrefix(text, read), " ，,;；、")
+		body.Read, body.Unread, body.Examples = &read, &unread, hours.Examples
+	}
 	if res.Schedule != nil {
 		state, comment := res.Schedule.StateAt(cal.Moment(at))
 		if state != hours.Unknown {

@@ -41,3 +41,10 @@ func Normalize(text string) Result {
 	}
 	return Result{Normalized: text, Status: Unparsed, Read: strings.TrimRight(string([]rune(text)[:c.read]), " ，,;；、")}
 }
+
+// Examples are phrasings the converter reads, offered to an operator whose text was not understood.
+var Examples = []string{
+	"周一至周五 9:00-17:00，节假日休息",
+	"每天早上8点到晚上6点，午休12:00-13:00",
+	"冬季（11月-3月）8:30-16:30，夏季 8:00-17:30",
+}
