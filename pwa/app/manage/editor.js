@@ -6,7 +6,7 @@
 import { t } from '../i18n.js';
 import { el } from '../ui.js';
 import * as api from './api.js';
-import { hoursEditor } from './hours-editor.js';
+import { hoursEditor, hoursWords } from './hours-editor.js';
 import { renderHistory } from './history.js';
 import {
   icons, vocabLabel, statusLabel, fieldLabel, confirmedText, stateOf, field, showFieldError, clearFieldErrors,
@@ -114,6 +114,7 @@ export async function renderEditor(view, ctx, id) {
 
   const saved = (props, words) => {
     base = props;
+    hours.setSaved(props.opening_hours || '');
     drawSummary();
     conflictBox.hidden = true;
     showMessage(words === 'verified' ? verifyMsg : saveMsg, words === 'verified' ? t('verifiedDone') : t('savedVersion', props.version), 'ok');
@@ -128,7 +129,7 @@ export async function renderEditor(view, ctx, id) {
         const theirs = norm(current, name), before = norm(base, name);
         if (theirs === before && !(name in mine)) continue;
         const show = (v) => (name === 'amenities' ? v.split(';').filter(Boolean).map((c) => vocabLabel(meta.amenities, c)).join('、')
-          : name === 'status' ? statusLabel(v) : v) || t('emptyValue');
+          : name === 'status' ? statusLabel(v) : name === 'opening_hours' && v ? hoursWords(v).join(t('hoursLineSep')) : v) || t('emptyValue');
         rows.push(el('tr', {}, el('th', { scope: 'row' }, fieldLabel(name)),
           el('td', {}, show(theirs)), el('td', {}, name in mine ? show(norm(mine, name)) : '—')));
       }

@@ -2,6 +2,7 @@
 // before → after, newest first.
 
 import { t } from '../i18n.js';
+import { hoursWords } from './hours-editor.js';
 import { el } from '../ui.js';
 import * as api from './api.js';
 import { fieldLabel, statusLabel, vocabLabel, when } from './common.js';
@@ -14,6 +15,7 @@ function shown(name, value, meta) {
   if (name === 'status') return statusLabel(value);
   if (name === 'kind') return vocabLabel(meta?.kinds, value);
   if (name === 'verified_at') return when(value);
+  if (name === 'opening_hours') return hoursWords(String(value)).join(t('hoursLineSep')); // words, never OSM syntax
   return String(value);
 }
 

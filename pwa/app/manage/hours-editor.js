@@ -1,9 +1,13 @@
-// The opening-hours editor: a text box that takes OSM opening_hours or Chinese text, a live preview
-// from the server (GET /api/v1/hours/preview), and a weekly grid (time spans per day, breaks as two
-// spans, nights past midnight, seasons with their own week, closed on public holidays). The grid
-// writes the text; text the server understood is read back into the grid when the grid can show it.
+// The opening-hours editor, in the operator's words: the saved hours in words, a weekly grid first
+// (time spans per day, breaks as two spans, nights past midnight, seasons with their own week, closed
+// on public holidays), then a text box that takes hours as notices write them (or OSM syntax), and a
+// live preview from the server (GET /api/v1/hours/preview) in words. OpenStreetMap syntax is shown only
+// in the "advanced" disclosure. The grid writes the value to save; text the server understood is read
+// back into the grid when the grid can show it; text it did not understand is shown with the part it
+// read and examples to copy, never as a week of unknown hours.
 
-import { t, weekdayName } from '../i18n.js';
+import { t, weekdayName, getLang } from '../i18n.js';
+import { describeHoursLines } from '../hours-words.js';
 import { el } from '../ui.js';
 import * as api from './api.js';
 import { emptyGrid, fromText, toText, span, clock, minutes, monthMask } from './hours-grid.js';
@@ -12,6 +16,19 @@ const PREVIEW_DELAY = 300; // ms after the last keystroke
 
 function monthName(m) {
   return t('monthNames').split(',')[m - 1];
+}
+
+/** Hours in words in the page's language, one line per season. */
+export function hoursWords(text) {
+  return describeHoursLines(text || '', getLang()).lines;
+}
+
+/** "Nov-Mar" in words: 11月至次年3月 / Nov–Mar. */
+function monthRangeWords(osm) {
+  const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const [a, b] = String(osm).split('-').map((m) => names.indexOf(m) + 1);
+  if (!a || !b) return osm;
+  return t(b < a ? 'monthsWrap' : 'monthsRange', monthName(a), monthName(b));
 }
 
 function copyWeek(week) {
@@ -30,16 +47,29 @@ function inputTime(min) {
 export function hoursEditor(text, { onChange = () => {} } = {}) {
   const initial = fromText(text || '');
   let grid = initial.grid ?? emptyGrid();
+  // What is saved when nothing is typed: the station's hours, or what the grid last wrote. Typed text
+  // takes its place; the box never shows OSM syntax, which lives in the advanced view.
+  let fallback = text || '';
   let seq = 0; // answers to older preview requests are dropped
   let timer = null;
   let inFlight = null;
   let typed = false; // the text was typed (read it back into the grid) rather than written by the grid
 
-  const input = el('input', {
-    id: 'hours-text', type: 'text', name: 'opening_hours', autocomplete: 'off', spellcheck: 'false',
-    'aria-describedby': 'hours-text-hint hours-text-error', maxlength: '500',
+  // A text area: a notice's sentence is longer than a phone's line, and Enter must not save the form.
+  const input = el('textarea', {
+    id: 'hours-text', name: 'opening_hours', rows: '2', autocomplete: 'off', spellcheck: 'false',
+    'aria-describedby': 'hours-text-hint hours-text-error', maxlength: '500', placeholder: t('hoursPlaceholder'),
   });
-  input.value = text || '';
+  const current = () => input.value.trim() || fallback.trim();
+  const saved = el('p', { class: 'hours-saved', id: 'hours-saved' });
+  const osm = el('code', { class: 'normalized', id: 'hours-osm', lang: 'en' });
+  const advanced = el('details', { class: 'advanced', id: 'hours-advanced' },
+    el('summary', {}, t('advancedOsm')), el('p', {}, t('advancedHint')), osm);
+  function setSaved(value) {
+    saved.replaceChildren(el('span', { class: 'label' }, t('hoursSaved')),
+      ...hoursWords(value).map((line) => el('span', { class: 'line' }, line)));
+  }
+  setSaved(text);
   const error = el('p', { class: 'field-error', id: 'hours-text-error', hidden: true });
   const preview = el('div', { class: 'preview', id: 'hours-preview', 'aria-live': 'polite', 'data-status': '' });
   const note = el('p', { class: 'grid-note', id: 'grid-note', role: 'status', hidden: true });
@@ -62,7 +92,8 @@ export function hoursEditor(text, { onChange = () => {} } = {}) {
   async function runPreview() {
     const mine = ++seq;
     inFlight?.abort();
-    const value = input.value.trim();
+    const value = current();
+    osm.textContent = value;
     if (!value) {
       preview.dataset.status = 'empty';
       preview.replaceChildren(el('p', {}, t('hoursEmpty')));
@@ -75,8 +106,8 @@ export function hoursEditor(text, { onChange = () => {} } = {}) {
       if (mine !== seq) return;
       showPreview(p);
       if (!typed) return;
-      if (p.status === 'parsed') readBack(p.normalized);
-      else setNote(p.status === 'partial' ? 'gridPartial' : 'gridUnparsed');
+      if (p.status !== 'unparsed') readBack(p.normalized);
+      else setNote('gridUnparsed');
     } catch (e) {
       if (e.name === 'AbortError' || mine !== seq) return;
       preview.dataset.status = 'error';
@@ -88,26 +119,58 @@ export function hoursEditor(text, { onChange = () => {} } = {}) {
 
   function showPreview(p) {
     preview.dataset.status = p.status;
+    osm.textContent = p.normalized;
     const statusKey = { parsed: 'previewParsed', partial: 'previewPartial', unparsed: 'previewUnparsed' }[p.status] || p.status;
+    const head = el('p', { class: 'preview-head' }, el('span', { class: `badge ${p.status}` }, t(statusKey)));
+    if (p.status === 'unparsed') {
+      preview.replaceChildren(head, notUnderstood(p));
+      return;
+    }
+    const lines = hoursWords(p.normalized);
+    const words = el('p', { class: `words${lines.length > 1 ? ' several' : ''}`, id: 'hours-words' }, head.firstChild,
+      ...lines.map((line) => el('span', { class: 'line' }, line)));
+    const assumed = (p.assumed_seasons || []).map((a) =>
+      el('p', { class: 'assumed' }, t('assumedSeason', a.word, monthRangeWords(a.months))));
     const now = p.open === true ? t('stateOpen') : p.open === false ? t('stateClosed') : t('stateUnknown');
     const rows = (p.week || []).map((d) => {
       const wd = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'].indexOf(d.weekday);
       const spans = d.intervals.map((iv) => {
         const end = iv.to.slice(11, 16) === '00:00' && iv.to.slice(0, 10) !== d.date ? '24:00' : iv.to.slice(11, 16);
-        return `${iv.from.slice(11, 16)}–${end}${iv.unknown ? ' ?' : ''}`;
+        const from = iv.from.slice(11, 16);
+        if (!iv.unknown) return `${from}–${end}`;
+        return from === '00:00' && end === '24:00' ? t('hoursUnknownDay') : t('hoursUnknownSpan', `${from}–${end}`);
       });
       const notes = [d.holiday, d.adjusted_workday ? t('adjustedWorkday', d.adjusted_workday) : null].filter(Boolean).join(' · ');
       return el('tr', {},
         el('th', { scope: 'row' }, `${weekdayName(wd)} ${d.date.slice(5)}`),
         el('td', {}, spans.length ? spans.join(', ') : t('closedAllDay'), notes ? el('span', { class: 'holiday' }, ` (${notes})`) : null));
     });
-    preview.replaceChildren(
-      el('p', { class: 'preview-head' },
-        el('span', { class: `badge ${p.status}` }, t(statusKey)), ' ',
-        el('code', { class: 'normalized', lang: 'en' }, p.normalized)),
+    preview.replaceChildren(words, ...assumed,
       el('p', { class: 'preview-now' }, t('previewNow', now),
         p.next_change ? ` · ${t('previewNext', nextWords(p.next_change, p.at))}` : ''),
       el('table', { class: 'week' }, el('caption', {}, t('previewWeek')), el('tbody', {}, rows)));
+  }
+
+  /** What was read of a text not understood, what was not, and phrasings to use instead. */
+  function notUnderstood(p) {
+    const read = p.read || '';
+    const unread = p.unread ?? p.text;
+    const examples = (p.examples || []).map((x) => el('li', {}, el('button', {
+      type: 'button', class: 'example secondary',
+      onclick: () => {
+        input.value = x;
+        typed = true;
+        onChange();
+        schedulePreview();
+        input.focus();
+      },
+    }, x)));
+    return el('div', { class: 'not-understood' },
+      read ? el('p', { class: 'read' }, t('previewRead'), el('strong', {}, read)) : el('p', { class: 'read' }, t('previewNothingRead')),
+      unread ? el('p', { class: 'unread' }, t('previewUnread'), el('mark', {}, unread)) : null,
+      examples.length ? el('p', {}, t('previewExamples')) : null,
+      examples.length ? el('ul', { class: 'examples' }, examples) : null,
+      el('p', { class: 'hint' }, t('previewNoWeek')));
   }
 
   function nextWords(iso, atIso) {
@@ -132,7 +195,8 @@ export function hoursEditor(text, { onChange = () => {} } = {}) {
   // --- the grid ------------------------------------------------------------------------------
   function gridChanged() {
     typed = false;
-    input.value = toText(grid);
+    fallback = toText(grid);
+    input.value = ''; // the grid now says what is saved
     setNote(null);
     onChange();
     schedulePreview();
@@ -278,17 +342,22 @@ export function hoursEditor(text, { onChange = () => {} } = {}) {
 
   input.addEventListener('input', () => { typed = true; onChange(); schedulePreview(); });
   renderGrid();
-  if (input.value.trim()) runPreview();
+  if (current()) runPreview();
   else preview.replaceChildren(el('p', {}, t('hoursEmpty')));
 
   const element = el('div', { class: 'hours-editor' },
+    saved,
+    el('div', { class: 'grid-box' }, gridBox),
+    note,
     el('div', { class: 'field', 'data-field': 'opening_hours' },
       el('label', { for: 'hours-text' }, t('hoursText')),
       el('p', { class: 'hint', id: 'hours-text-hint' }, t('hoursHint')),
       input, error),
-    preview, note,
-    el('details', { class: 'grid-box', open: true },
-      el('summary', {}, t('gridTitle')), gridBox));
-  return { element, input, value: () => input.value.trim() };
+    preview, advanced);
+  return {
+    element, input, value: current,
+    /** After a save: the saved hours are text; the box and the grid keep showing them. */
+    setSaved: (value) => { setSaved(value); fallback = value || ''; input.value = ''; },
+  };
 }
 

@@ -210,7 +210,8 @@ test('opening hours with the grid: breaks, Saturday, PH off → exactly that OSM
   await signIn(page, op);
   const before = await station('E2E-M-03');
   await openStation(page, 'E2E-M-03');
-  assert.equal(await page.inputValue('#hours-text'), 'Mo-Fr 08:00-17:00');
+  assert.equal(await page.textContent('#hours-osm'), 'Mo-Fr 08:00-17:00', 'OSM syntax only in the advanced view');
+  assert.equal(await page.inputValue('#hours-text'), '');
   assert.ok(await page.isChecked('#w-d0-open'));
   assert.ok(!(await page.isChecked('#w-d5-open')));
 
@@ -225,8 +226,8 @@ test('opening hours with the grid: breaks, Saturday, PH off → exactly that OSM
   await page.fill('#w-d5-s0-to', '1200');
   await page.check('#ph-off');
   const want = 'Mo-Fr 08:30-12:00,13:30-17:30; Sa 09:00-12:00; PH off';
-  assert.equal(await page.inputValue('#hours-text'), want);
-  await waitText(page, '#hours-preview .normalized', want);
+  assert.equal(await page.inputValue('#hours-text'), '', 'the grid does not write OSM syntax into the text box');
+  await waitText(page, '#hours-osm', want);
   assert.equal(await page.getAttribute('#hours-preview', 'data-status'), 'parsed');
   assert.equal(await page.locator('#hours-preview .week tr').count(), 7);
   await usable(page);
@@ -258,13 +259,13 @@ test('typed text: Chinese and OSM with ";" get a live preview, the grid follows 
   const previewed = page.waitForRequest((r) => r.url().includes('/api/v1/hours/preview') && r.url().includes(encodeURIComponent('周一至周五')));
   await page.fill('#hours-text', '周一至周五 9:00-17:00');
   assert.ok((await previewed).url().includes(`text=${encodeURIComponent('周一至周五 9:00-17:00')}`));
-  await waitText(page, '#hours-preview .normalized', 'Mo-Fr 09:00-17:00');
+  await waitText(page, '#hours-osm', 'Mo-Fr 09:00-17:00');
   await waitValue(page, '#w-d0-s0-from', '09:00');
   assert.ok(!(await page.isChecked('#w-d5-open')), 'Saturday closed in the grid');
 
   // ";" must reach the server encoded; a night shift runs past midnight.
   await page.fill('#hours-text', 'Mo-Fr 22:00-06:00; Sa 10:00-14:00');
-  await waitText(page, '#hours-preview .normalized', 'Mo-Fr 22:00-06:00; Sa 10:00-14:00');
+  await waitText(page, '#hours-osm', 'Mo-Fr 22:00-06:00; Sa 10:00-14:00');
   await waitValue(page, '#w-d0-s0-from', '22:00');
   assert.ok(await page.isVisible('#w-d3-s0-to ~ .overnight'), 'marked as ending the next day');
   // As opening_hours.js reads it, Saturday's own rule ends Friday's night at midnight.
@@ -274,7 +275,7 @@ test('typed text: Chinese and OSM with ";" get a live preview, the grid follows 
 
   // Winter hours typed in Chinese become a season of the grid.
   await page.fill('#hours-text', '冬季（11月-3月）8:30-16:30，夏季（4月-10月）8:00-18:00');
-  await waitText(page, '#hours-preview .normalized', 'Nov-Mar 08:30-16:30; Apr-Oct 08:00-18:00');
+  await waitText(page, '#hours-osm', 'Nov-Mar 08:30-16:30; Apr-Oct 08:00-18:00');
   await page.waitForSelector('#s0-from');
   assert.equal(await page.inputValue('#s0-from'), '11');
   assert.equal(await page.inputValue('#s0-to'), '3');
@@ -410,7 +411,7 @@ test('history lists who changed what, when, before → after', async () => {
   assert.equal((await res).status(), 200);
   await page.waitForSelector('#history li[data-version="2"]');
   await page.fill('#hours-text', 'Mo-Sa 08:00-17:00');
-  await waitText(page, '#hours-preview .normalized', 'Mo-Sa 08:00-17:00');
+  await waitText(page, '#hours-osm', 'Mo-Sa 08:00-17:00');
   res = patched(page, 'E2E-M-07');
   await page.click('#save');
   assert.equal((await res).status(), 200);
@@ -420,7 +421,8 @@ test('history lists who changed what, when, before → after', async () => {
   assert.deepEqual(entries.map((e) => e.version), ['3', '2', '1'], 'newest first');
   assert.match(entries[0].text, new RegExp(op.name));
   assert.match(entries[0].text, /开放时间/);
-  assert.match(entries[0].text, /Mo-Fr 08:00-17:00.*Mo-Sa 08:00-17:00/);
+  assert.match(entries[0].text, /周一至周五 8:00–17:00.*周一至周六 8:00–17:00/, 'hours in words');
+  assert.doesNotMatch(entries[0].text, /Mo-/, 'no OSM syntax');
   assert.match(entries[1].text, /说明.*（空）.*周末有志愿者值班/);
   assert.match(entries[1].text, /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
   const api = await (await context.request.get(`${srv.base}/api/v1/stations/E2E-M-07/history`)).json();
