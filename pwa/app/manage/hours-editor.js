@@ -131,6 +131,9 @@ export function hoursEditor(text, { onChange = () => {} } = {}) {
       ...lines.map((line) => el('span', { class: 'line' }, line)));
     const assumed = (p.assumed_seasons || []).map((a) =>
       el('p', { class: 'assumed' }, t('assumedSeason', a.word, monthRangeWords(a.months))));
+    // Only a season's hours were given: say that the other months count as closed.
+    const g = fromText(p.normalized).grid;
+    if (g && g.seasons.length && g.week.every((d) => d.length === 0)) assumed.push(el('p', { class: 'assumed' }, t('otherMonthsClosed')));
     const now = p.open === true ? t('stateOpen') : p.open === false ? t('stateClosed') : t('stateUnknown');
     const rows = (p.week || []).map((d) => {
       const wd = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'].indexOf(d.weekday);

@@ -124,6 +124,7 @@ for (const [kind, id] of [['phone', 'E2E-H-01'], ['desktop', 'E2E-H-02']]) {
     assert.match(words, /11月至次年3月/);
     assert.match(words, /8:30–16:30/);
     assert.match(await page.textContent('#hours-preview .assumed'), /“冬天”按11月至次年3月算/);
+    assert.match(await page.textContent('#hours-preview'), /其余月份没有写时间，算作休息/);
     await page.waitForSelector('#s0-from');
     assert.equal(await page.inputValue('#s0-from'), '11');
     assert.equal(await page.inputValue('#s0-to'), '3');
