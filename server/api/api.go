@@ -41,6 +41,8 @@ type Deps struct {
 	Reports ReportStore
 	// ReportLimit is how many reports one client may file (zero fields: DefaultReportLimit's).
 	ReportLimit RateLimit
+	// VisitLimit is how many visits one client may record (zero fields: DefaultVisitLimit's).
+	VisitLimit RateLimit
 	// APILimit is how many /api/v1 requests one client address may make (zero fields:
 	// DefaultAPILimit's); reports and logins spend their own limits as well.
 	APILimit RateLimit
@@ -94,6 +96,7 @@ type server struct {
 	Deps
 	static          staticFiles // the PWA's files, read on first use
 	reportLimiter   *clientLimiter
+	visitLimiter    *clientLimiter
 	apiLimiter      *clientLimiter // nil: unlimited
 	csp             []string       // Content-Security-Policy, with the tile hosts
 	lifetimes       auth.Lifetimes
@@ -112,6 +115,7 @@ func New(d Deps) *echo.Echo {
 		loginLimiter: newClientLimiter(orDefault(d.LoginLimit, DefaultLoginLimit)),
 		addrLimiter:  newClientLimiter(orDefault(d.LoginAddressLimit, DefaultLoginAddressLimit)),
 		apiLimiter:   newClientLimiter(orDefault(d.APILimit, DefaultAPILimit)),
+		visitLimiter: newClientLimiter(orDefault(d.VisitLimit, DefaultVisitLimit)),
 	}
 	if s.Now == nil {
 		s.Now = time.Now
@@ -164,6 +168,7 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/dataset", s.compactDataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
 	v1.POST("/stations/:id/reports", s.createReport, s.deadline)
+	v1.POST("/stations/:id/visits", s.recordVisit, s.deadline)
 	v1.Match(read, "/search", s.search)
 	v1.Match(read, "/hours/preview", s.hoursPreview)
 
@@ -183,6 +188,7 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/my/stations", s.myStations, signed...)
 	v1.PATCH("/stations/:id", s.editStation, signed...)
 	v1.Match(read, "/stations/:id/history", s.stationHistory, signed...)
+	v1.PUT("/stations/:id/visits/:date", s.setServed, signed...)
 	v1.Match(read, "/my/reports", s.listReports, signed...)
 	v1.PATCH("/reports/:id", s.resolveReport, signed...)
 
