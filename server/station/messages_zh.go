@@ -314,4 +314,7 @@ var zhFormats = map[string]string{
 	"lon %v and lat %v look swapped: Liaoning lies at lon %v–%v, lat %v–%v": "经度 lon %v 和纬度 lat %v 好像填反了：辽宁的 lon 在 %v–%v 之间，lat 在 %v–%v 之间",
 	"lon %v is outside Liaoning (%v–%v)":                                    "经度 lon %v 不在辽宁范围内（%v–%v）",
 	"lat %v is outside Liaoning (%v–%v)":                                    "纬度 lat %v 不在辽宁范围内（%v–%v）",
+	"%s %.40q is not a 6-digit adcode (see /api/v1/areas)":                  "%s %.40q 不是6位行政区划代码（见 /api/v1/areas）。",
+	"%s %.40q is not true or false":                                         "%s %.40q 只能是 true 或 false。",
+	"sort %.40q is not need or id":                                          "sort %.40q 只能是 need（按待办）或 id（按编号）。",
 }
