@@ -351,3 +351,31 @@ func splitOutside(s string, sep rune) []string {
 	}
 	return append(parts, s[start:])
 }
+
+// Festival is one festival's days in a notice, for showing it: its days off and its working days.
+type Festival struct {
+	Name     string   `json:"name"`
+	Off      []string `json:"off"`
+	Workdays []string `json:"workdays"`
+}
+
+// Festivals groups days by festival, in the order of their first day off.
+func Festivals(days []Day) []Festival {
+	var out []Festival
+	at := map[string]int{}
+	for _, d := range days {
+		name := strings.TrimSuffix(d.Name, "调休上班")
+		i, ok := at[name]
+		if !ok {
+			i = len(out)
+			at[name] = i
+			out = append(out, Festival{Name: name, Off: []string{}, Workdays: []string{}})
+		}
+		if d.Kind == "workday" {
+			out[i].Workdays = append(out[i].Workdays, d.Date)
+		} else {
+			out[i].Off = append(out[i].Off, d.Date)
+		}
+	}
+	return out
+}

@@ -227,3 +227,45 @@ func FuzzParseNotice(f *testing.F) {
 		}
 	})
 }
+
+// A stored year replaces the file's for that year; its days in the December before join that year
+// only when it is covered.
+func TestCalendarWith(t *testing.T) {
+	n2019, err := ParseNotice(readNotice(t, 2019))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := DefaultCalendar.With([]Year{{2026, []Day{{"2026-02-17", "holiday", "春节"}}}, {2019, n2019.Days}})
+	if _, ok := cal.Holiday(2026, 2, 16); ok {
+		t.Error("2026-02-16 is still a holiday: the stored 2026 must replace the file's")
+	}
+	if name, ok := cal.Holiday(2026, 2, 17); !ok || name != "春节" {
+		t.Error("2026-02-17 is no holiday")
+	}
+	if _, ok := cal.Holiday(2026, 10, 1); ok {
+		t.Error("2026-10-01: the stored 2026 has only one day")
+	}
+	if !cal.Covers(2019) || cal.Covers(2018) {
+		t.Errorf("covers %v", cal.Years())
+	}
+	if _, ok := cal.Holiday(2018, 12, 30); ok {
+		t.Error("2018 is not covered: its statutory days only")
+	}
+	if name, ok := cal.Holiday(2019, 2, 5); !ok || name != "春节" {
+		t.Error("2019-02-05 is no holiday")
+	}
+	if _, ok := DefaultCalendar.Holiday(2026, 2, 16); !ok {
+		t.Error("With changed the calendar it was called on")
+	}
+	n2018, _ := ParseNotice(readNotice(t, 2018))
+	both := DefaultCalendar.With([]Year{{2018, n2018.Days}, {2019, n2019.Days}})
+	if name, ok := both.Holiday(2018, 12, 31); !ok || name != "元旦" {
+		t.Error("2018-12-31 is in 2019's 元旦 block, 2018 being covered")
+	}
+	if name, ok := both.Workday(2018, 12, 29); !ok || name != "元旦调休上班" {
+		t.Error("2018-12-29 is a workday of 2019's 元旦")
+	}
+	if got := len(both.Days(2019)); got != len(n2019.Days)-3 {
+		t.Errorf("Days(2019) has %d", got)
+	}
+}

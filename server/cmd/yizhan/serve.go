@@ -232,6 +232,9 @@ func (s *seeding) write(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog
 	if err != nil {
 		return err
 	}
+	if cal, err = db.Calendar(ctx, cal); err != nil {
+		return err
+	}
 	cat.Swap(catalog.Build(version, stations, cal))
 	return nil
 }
@@ -253,11 +256,17 @@ func loadCalendar(path string) (*hours.Calendar, error) {
 	return cal, nil
 }
 
-// refresh loads every station from the database into a new snapshot and swaps it in.
+// refresh loads every station and the stored holiday years (over the base calendar cal) from the
+// database into a new snapshot and swaps it in.
 func refresh(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.Calendar, log *slog.Logger) error {
 	start := time.Now()
 	version, stations, err := db.LoadAll(ctx)
 	if err != nil {
+		return err
+	}
+	// Read after the stations: the calendar is then at least as new as they are (a holiday stored
+	// between the two reads bumps the data version, and the watcher reloads again).
+	if cal, err = db.Calendar(ctx, cal); err != nil {
 		return err
 	}
 	loaded := time.Since(start)
