@@ -172,6 +172,14 @@ type Year struct {
 	Days []Day
 }
 
+// StoredYear is a year imported by an admin, with who stored it and when.
+type StoredYear struct {
+	Year int
+	Days []Day
+	By   string
+	At   time.Time
+}
+
 // With returns a copy of c in which each given year's days replace c's for that year, and the year is
 // covered. Days in the December before (the 元旦 block of 2019 began on 2018-12-30) are added to that
 // year when it is covered, and dropped otherwise: an uncovered year falls back to the statutory days.

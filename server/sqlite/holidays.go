@@ -11,13 +11,6 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-// HolidayYear is one stored year of the holiday arrangement, with who stored it and when.
-type HolidayYear struct {
-	hours.Year
-	Actor string
-	At    time.Time
-}
-
 // SaveHolidayYear stores year's days (replacing any stored before) with an audit entry, and bumps the
 // data version so that every process rebuilds its calendar; it returns that version.
 func (db *DB) SaveHolidayYear(ctx context.Context, year int, days []hours.Day, actor station.Actor, now time.Time) (int64, error) {
@@ -49,17 +42,17 @@ func (db *DB) SaveHolidayYear(ctx context.Context, year int, days []hours.Day, a
 }
 
 // HolidayYears reads every stored year, in order.
-func (db *DB) HolidayYears(ctx context.Context) ([]HolidayYear, error) {
+func (db *DB) HolidayYears(ctx context.Context) ([]hours.StoredYear, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT year, days, actor, imported_at FROM holiday_year ORDER BY year`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []HolidayYear
+	var out []hours.StoredYear
 	for rows.Next() {
-		var y HolidayYear
+		var y hours.StoredYear
 		var days, at string
-		if err := rows.Scan(&y.Year.Year, &days, &y.Actor, &at); err != nil {
+		if err := rows.Scan(&y.Year, &days, &y.By, &at); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(days), &y.Days); err != nil {
@@ -79,7 +72,7 @@ func (db *DB) Calendar(ctx context.Context, base *hours.Calendar) (*hours.Calend
 	}
 	years := make([]hours.Year, len(stored))
 	for i, y := range stored {
-		years[i] = y.Year
+		years[i] = hours.Year{Year: y.Year, Days: y.Days}
 	}
 	return base.With(years), nil
 }

@@ -28,7 +28,7 @@ func TestSaveHolidayYear(t *testing.T) {
 		t.Fatal(err)
 	}
 	years, err := db.HolidayYears(ctx)
-	if err != nil || len(years) != 1 || years[0].Year.Year != 2027 || len(years[0].Days) != 1 || years[0].Actor != "cli" || !years[0].At.Equal(now.Add(time.Hour)) {
+	if err != nil || len(years) != 1 || years[0].Year != 2027 || len(years[0].Days) != 1 || years[0].By != "cli" || !years[0].At.Equal(now.Add(time.Hour)) {
 		t.Fatalf("%+v %v", years, err)
 	}
 	if n := countRows(t, db, `SELECT count(*) FROM holiday_audit WHERE year = 2027 AND before LIKE '%春节调休上班%'`); n != 1 {

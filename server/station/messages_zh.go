@@ -333,4 +333,6 @@ var zhFormats = map[string]string{
 	"the year %d is not plausible":                   "年份 %d 不合理",
 	"the year must be between 2000 and 2200, not %d": "年份须在 2000 至 2200 之间，不能是 %d",
 	"this server cannot store holidays":              "本服务器不能保存节假日安排。",
+	"the year must be four digits, such as 2027":     "年份须为四位数字，例如 2027。",
+	"a list of days, each {\"date\": \"2027-02-06\", \"kind\": \"holiday\", \"name\": \"春节\"}": "日期列表，每项为 {\"date\": \"2027-02-06\", \"kind\": \"holiday\", \"name\": \"春节\"}",
 }

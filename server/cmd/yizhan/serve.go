@@ -72,7 +72,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	writer := &write.Writer{Store: db, Catalog: &cat, Log: log, Now: time.Now,
 		Reload: func(ctx context.Context) error { return refresh(ctx, db, &cat, cal, log) }}
 	srv := &http.Server{
-		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
+		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Holidays: db, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
 			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Writer: writer, History: db, ReportDesk: db,
 			TrustedProxies: trustedProxies(cfg), APILimit: apiLimit(cfg), UploadMinRate: cfg.UploadMinRate, UploadRateWindow: cfg.UploadWindow}),
 		ReadHeaderTimeout: 5 * time.Second,
