@@ -3,13 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/yizhan/yizhan/server/config"
 	"github.com/yizhan/yizhan/server/sqlite"
 )
 
@@ -77,5 +81,38 @@ func TestHolidaysImportCommand(t *testing.T) {
 	}
 	if n := stored(); n != 1 {
 		t.Fatalf("%d years stored after refusals", n)
+	}
+}
+
+// serve notices a year stored by the command line (another process) within poll-interval, on top of
+// the calendar file the holidays setting names.
+func TestServePicksUpImportedHolidays(t *testing.T) {
+	dir := t.TempDir()
+	calendar := filepath.Join(dir, "cal.csv")
+	os.WriteFile(calendar, []byte("date,kind,name\n2024-01-01,holiday,元旦\n"), 0o600)
+	ts := startServer(t, smallSeed(t), func(c *config.Config) { c.Holidays = calendar })
+	covered := func() string {
+		_, body := ts.get(t, "/api/v1/meta")
+		var m struct {
+			Holidays struct {
+				Holidays map[string]string
+				Coverage struct{ Covered []int }
+			}
+		}
+		json.Unmarshal(body, &m)
+		return fmt.Sprintf("%v %s", m.Holidays.Coverage.Covered, m.Holidays.Holidays["2025-01-29"])
+	}
+	if got := covered(); got != "[2024] " {
+		t.Fatalf("before: %s", got)
+	}
+	if out, err := runCLI(t, "holidays", "import", filepath.Join("..", "..", "hours", "testdata", "notices", "2025.txt"), "--db", ts.cfg.DB); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for covered() != "[2024 2025] 春节" {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not pick up the stored year: %s", covered())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
