@@ -3,6 +3,7 @@ package hours
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -377,5 +378,14 @@ func Festivals(days []Day) []Festival {
 			out[i].Off = append(out[i].Off, d.Date)
 		}
 	}
+	// In the order of the first day off: a 调休 workday may come before its block (国庆节's in September).
+	slices.SortStableFunc(out, func(a, b Festival) int { return strings.Compare(first(a.Off), first(b.Off)) })
 	return out
+}
+
+func first(dates []string) string {
+	if len(dates) == 0 {
+		return "9999"
+	}
+	return dates[0]
 }

@@ -143,6 +143,24 @@ func TestNoticeCorpus(t *testing.T) {
 	}
 }
 
+// Festivals come in the order of their days off, with their workdays, however the days are sorted.
+func TestFestivalsOrder(t *testing.T) {
+	n, err := ParseNotice(readNotice(t, 2026))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range Festivals(n.Days) {
+		names = append(names, f.Name)
+	}
+	if got := strings.Join(names, " "); got != "元旦 春节 清明节 劳动节 端午节 中秋节 国庆节" {
+		t.Errorf("order %s", got)
+	}
+	if f := Festivals(n.Days)[6]; len(f.Off) != 7 || strings.Join(f.Workdays, ",") != "2026-09-20,2026-10-10" {
+		t.Errorf("国庆节 %+v", f)
+	}
+}
+
 // The same notice as people paste it: half-width punctuation, line breaks inside items, full-width
 // digits, 星期 or 周, a dash for 至.
 func TestNoticeVariants(t *testing.T) {

@@ -88,13 +88,13 @@ function pasteBox(expected, onSaved) {
     const saveMsg = messageLine();
     saveMsg.id = 'holiday-save-message';
     const other = expected && notice.year !== expected;
-    preview.replaceChildren(
+    preview.replaceChildren(...[
       el('h3', {}, t('holidaysPreviewTitle', notice.year)),
       other ? el('p', { class: 'notice warn', id: 'holiday-other-year' }, t('holidaysOtherYear', notice.year, expected)) : null,
       el('p', {}, t('holidaysPreviewHint')),
       festivalTable(notice),
       notice.notes.length ? el('ul', { class: 'notes' }, notice.notes.map((n) => el('li', {}, n))) : null,
-      el('div', { class: 'actions' }, save), saveMsg);
+      el('div', { class: 'actions' }, save), saveMsg].filter(Boolean)); // replaceChildren would write null as text
     save.addEventListener('click', () => busy(save, async () => {
       try {
         await api.request('PUT', `/api/v1/admin/holidays/${notice.year}`, { json: { days: notice.days } });
@@ -126,10 +126,13 @@ export function missingYear(meta) {
  * The banner above every admin screen while next year is missing (from 1 October): what is missing and
  * why it matters, and a button that opens the paste box in place. Hidden otherwise.
  */
-export async function renderHolidayBanner(slot, ctx) {
+let drawn = 0; // the latest call: an older one whose meta arrives late draws nothing
+
+export async function renderHolidayBanner(slot, ctx, off = false) {
+  const call = ++drawn;
   slot.replaceChildren();
   slot.hidden = true;
-  if (ctx.user?.role !== 'admin') return;
+  if (ctx.user?.role !== 'admin' || off) return;
   let meta;
   try {
     meta = await ctx.meta();
@@ -137,7 +140,7 @@ export async function renderHolidayBanner(slot, ctx) {
     return;
   }
   const year = missingYear(meta);
-  if (!year) return;
+  if (!year || call !== drawn) return;
   const open = el('button', { type: 'button', class: 'primary', id: 'holiday-open', 'aria-expanded': 'false' }, t('holidaysImportNow'));
   const body = el('div', { class: 'banner-body', hidden: true });
   open.addEventListener('click', () => {

@@ -104,7 +104,7 @@ function route() {
     renderStations(view, ctx);
   }
   drawTabs(hash);
-  renderHolidayBanner($('#banner'), ctx);
+  renderHolidayBanner($('#banner'), ctx, hash === '#/holidays'); // that screen has its own paste box
   // Moving to a screen moves the keyboard and the screen reader to its heading.
   view.querySelector('.screen-title')?.focus({ preventScroll: false });
 }
