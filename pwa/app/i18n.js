@@ -129,6 +129,7 @@ const table = {
   holidaysColOff: ['放假', 'Days off'],
   holidaysColDays: ['天数', 'Days'],
   holidaysColWork: ['调休上班', 'Working days'],
+  holidaysColDates: ['日期', 'Dates'],
   holidaysDays: ['共{0}天', '{0}'],
   holidaysNoWork: ['无', 'none'],
   holidaysSpan: ['{0} 至 {1}', '{0} – {1}'],

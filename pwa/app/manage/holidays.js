@@ -181,14 +181,14 @@ export async function renderHolidays(view, ctx) {
   }
   const rows = data.years.map((y) => el('tr', {},
     el('th', { scope: 'row' }, String(y.year)),
-    el('td', {}, y.source === 'imported' ? t('holidaysImportedBy', y.by, when(y.at)) : t('holidaysBuiltIn')),
-    el('td', {}, t('holidaysCounts', y.holidays, y.workdays)),
-    el('td', {}, el('details', {}, el('summary', {}, t('holidaysShowDays')),
+    el('td', { 'data-label': t('holidaysColSource') }, y.source === 'imported' ? t('holidaysImportedBy', y.by, when(y.at)) : t('holidaysBuiltIn')),
+    el('td', { 'data-label': t('holidaysColDays') }, t('holidaysCounts', y.holidays, y.workdays)),
+    el('td', { 'data-label': t('holidaysColDates') }, el('details', {}, el('summary', {}, t('holidaysShowDays')),
       festivalsOf(y.days).map((f) => el('p', {}, `${f.name}${t('colon')}${offWords(f.off, y.year)}${f.workdays.length ? `${t('holidaysListSep')}${t('holidaysColWork')} ${f.workdays.map((d) => dayWords(d, y.year)).join(t('holidaysListSep'))}` : ''}`))))));
-  list.replaceChildren(
+  list.replaceChildren(...[
     data.next_year_covered ? null : el('p', { class: 'notice' }, t('holidaysMissing', data.next_year)),
-    scroller(el('table', { class: 'years' },
+    scroller(el('table', { class: 'festivals years' },
       el('caption', {}, t('holidaysYearsCaption')),
-      el('thead', {}, el('tr', {}, [t('holidaysColYear'), t('holidaysColSource'), t('holidaysColDays'), ''].map((h) => el('th', { scope: 'col' }, h)))),
-      el('tbody', {}, rows)), t('holidaysYearsCaption')));
+      el('thead', {}, el('tr', {}, [t('holidaysColYear'), t('holidaysColSource'), t('holidaysColDays'), t('holidaysColDates')].map((h) => el('th', { scope: 'col' }, h)))),
+      el('tbody', {}, rows)), t('holidaysYearsCaption'))].filter(Boolean)); // replaceChildren would write null as text
 }

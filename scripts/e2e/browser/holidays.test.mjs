@@ -136,6 +136,7 @@ test('the banner while next year is missing: paste, preview in words, save, and 
   assert.equal(springRow[0], '春节');
   assert.match(springRow[1], /^2月10日（星期.） 至 2月17日（星期.）$/);
   await shot(page, 'preview-360');
+  assert.doesNotMatch(await page.innerText('#holiday-preview'), /null|undefined/, 'a missing value written out');
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'wider than 360 px');
   await page.click('#holiday-save');
   await page.waitForSelector('#holiday-save-message[data-kind="ok"]');
@@ -148,6 +149,15 @@ test('the banner while next year is missing: paste, preview in words, save, and 
   await page.waitForSelector('#holiday-years table');
   assert.equal(await page.isVisible('#holiday-banner'), false, 'the banner is still there');
   assert.match(await page.textContent('#holiday-years'), new RegExp(`${year}\\s*e2eholidays360 导入于`));
+  await shot(page, 'years-360');
+  assert.doesNotMatch(await page.innerText('#view'), /null|undefined/, 'a missing value written out');
+  // Usable with gloves: nothing wider than the screen, every control at least 48 px high and wide.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'wider than 360 px');
+  const small = await page.$$eval('#view button, #view textarea, #view summary', (els) => els.filter((e) => {
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && (r.height < 48 || r.width < 48);
+  }).map((e) => `${e.tagName} ${e.id} ${e.textContent.slice(0, 10)}`));
+  assert.deepEqual(small, [], 'touch targets under 48 px');
   assert.deepEqual(await page.evaluate(() => window.__csp || []), [], 'Content-Security-Policy violations');
   assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), [], 'errors in the page');
   await context.close();
