@@ -34,13 +34,17 @@ type Deps struct {
 	DB      Pinger
 	Log     *slog.Logger
 	PWA     fs.FS // the front end's files, served at /
-	// Calendar says which days are public holidays for hours/preview (nil: hours.DefaultCalendar);
-	// station answers use the calendar their snapshot was built with.
+	// Calendar is the base holiday calendar (nil: hours.DefaultCalendar), used until a snapshot is loaded;
+	// every answer then uses the calendar the snapshot was built with (with the years admins stored).
 	Calendar *hours.Calendar
+	// Holidays lists the holiday years admins imported (nil: GET /admin/holidays shows none as imported).
+	Holidays HolidayStore
 	// Reports stores riders' problem reports (nil: the reports route answers 503).
 	Reports ReportStore
 	// ReportLimit is how many reports one client may file (zero fields: DefaultReportLimit's).
 	ReportLimit RateLimit
+	// VisitLimit is how many visits one client may record (zero fields: DefaultVisitLimit's).
+	VisitLimit RateLimit
 	// APILimit is how many /api/v1 requests one client address may make (zero fields:
 	// DefaultAPILimit's); reports and logins spend their own limits as well.
 	APILimit RateLimit
@@ -94,6 +98,7 @@ type server struct {
 	Deps
 	static          staticFiles // the PWA's files, read on first use
 	reportLimiter   *clientLimiter
+	visitLimiter    *clientLimiter
 	apiLimiter      *clientLimiter // nil: unlimited
 	csp             []string       // Content-Security-Policy, with the tile hosts
 	lifetimes       auth.Lifetimes
@@ -112,6 +117,7 @@ func New(d Deps) *echo.Echo {
 		loginLimiter: newClientLimiter(orDefault(d.LoginLimit, DefaultLoginLimit)),
 		addrLimiter:  newClientLimiter(orDefault(d.LoginAddressLimit, DefaultLoginAddressLimit)),
 		apiLimiter:   newClientLimiter(orDefault(d.APILimit, DefaultAPILimit)),
+		visitLimiter: newClientLimiter(orDefault(d.VisitLimit, DefaultVisitLimit)),
 	}
 	if s.Now == nil {
 		s.Now = time.Now
@@ -164,6 +170,7 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/dataset", s.compactDataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
 	v1.POST("/stations/:id/reports", s.createReport, s.deadline)
+	v1.POST("/stations/:id/visits", s.recordVisit, s.deadline)
 	v1.Match(read, "/search", s.search)
 	v1.Match(read, "/hours/preview", s.hoursPreview)
 
@@ -180,9 +187,13 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/admin/reports", s.listReports, admin...)
 	v1.POST("/admin/imports", s.importStations, admin...)
 	v1.Match(read, "/admin/export", s.exportStations, admin...)
+	v1.Match(read, "/admin/holidays", s.listHolidays, admin...)
+	v1.POST("/admin/holidays/parse", s.parseHolidays, admin...)
+	v1.PUT("/admin/holidays/:year", s.putHolidays, admin...)
 	v1.Match(read, "/my/stations", s.myStations, signed...)
 	v1.PATCH("/stations/:id", s.editStation, signed...)
 	v1.Match(read, "/stations/:id/history", s.stationHistory, signed...)
+	v1.PUT("/stations/:id/visits/:date", s.setServed, signed...)
 	v1.Match(read, "/my/reports", s.listReports, signed...)
 	v1.PATCH("/reports/:id", s.resolveReport, signed...)
 
