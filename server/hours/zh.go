@@ -606,7 +606,7 @@ func (p *zhParser) item() bool {
 		p.b.note(n)
 		return true
 	}
-	if p.openClose() || p.longer() {
+	if p.lastEntry() || p.openClose() || p.longer() {
 		return true
 	}
 	if p.othersClosed() || p.take(zhFillers...) != "" || p.season() || p.lunch() || p.except() {
@@ -676,6 +676,25 @@ func (p *zhParser) openClose() bool {
 	}
 	p.b.addSpan(s)
 	p.b.partial = p.b.partial || assumed
+	return true
+}
+
+// zhLastEntry are the words of a last entry, 17:30停止入场, kept as a comment as written.
+var zhLastEntry = []string{"停止入场", "停止入馆", "停止进馆", "停止进场", "停止售票", "停止检票", "停止入园", "停止办理", "停止受理"}
+
+// lastEntry reads 17:30停止入场: a note, not a closing time.
+func (p *zhParser) lastEntry() bool {
+	start := p.i
+	c, ok := p.clock()
+	if !ok || c.form != zhColon {
+		p.i = start
+		return false
+	}
+	if p.take(zhLastEntry...) == "" {
+		p.i = start
+		return false
+	}
+	p.b.note(strings.TrimSpace(p.s[start:p.i]))
 	return true
 }
 
@@ -870,6 +889,17 @@ func (p *zhParser) season() bool {
 func (p *zhParser) months() (string, bool) {
 	start := p.i
 	m1, d1, ok := p.monthDay()
+	if ok && d1 == 0 { // 10月1—3日: the first day without 日
+		save := p.i
+		if d, ok := p.number(); ok && d >= 1 && d <= zhMonthDays[m1] && p.dash() {
+			if d2, ok := p.dayOfMonth(m1); ok {
+				if s, ok := zhDateRange(m1, d, m1, d2, false); ok {
+					return s, true
+				}
+			}
+		}
+		p.i = save
+	}
 	bare := !ok // 11-3月
 	if bare {
 		if m1, ok = p.number(); !ok || m1 < 1 || m1 > 12 {

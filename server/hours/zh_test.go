@@ -214,6 +214,9 @@ var zhCases = []struct {
 	{"24 小时", "24/7", false, true},
 	{"二十四小时营业", "24/7", false, true},
 	{"节假日照常，节假日休息", "", false, false},
+	{"9:00-18:00（17:30停止入场）", `09:00-18:00 open "17:30停止入场"`, true, true},
+	{"10月1—3日 9:00-16:00", "Oct 01-03 09:00-16:00", false, true},
+	{"10月1—32日 9:00-16:00", "", false, false},
 
 	// Not understood.
 	{"", "", false, false},
