@@ -222,6 +222,8 @@ function withNote(L, words, unknown, comment) {
 
 /** The spans of a day: "8:00–12:00、13:30–17:30", a shared "to be confirmed" or comment said once. */
 function planWords(L, plan) {
+  const p = plan[0];
+  if (plan.length === 1 && p.from === 0 && p.to === DAY && p.unknown) return p.comment ? L('hwTBCNote', p.comment) : L('hwTBC'); // not "全天"
   const same = plan.every((p) => p.unknown === plan[0].unknown && p.comment === plan[0].comment);
   if (same) return withNote(L, plan.map((p) => pieceWords(L, p)).join(L('hwList')), plan[0].unknown, plan[0].comment);
   return plan.map((p) => withNote(L, pieceWords(L, p), p.unknown, p.comment)).join(L('hwList'));

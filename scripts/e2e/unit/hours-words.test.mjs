@@ -22,6 +22,9 @@ const CASES = [
   ['Nov-Mar 08:30-16:30; Apr-Oct 08:00-18:00', '11月至次年3月：每天 8:30–16:30；4月至10月：每天 8:00–18:00',
     'Nov–Mar: every day 8:30–16:30; Apr–Oct: every day 8:00–18:00'],
   ['Mo-Fr 09:00-17:00; PH off', '周一至周五 9:00–17:00，法定节假日休息', 'Mon–Fri 9:00–17:00, closed on public holidays'],
+  // 节假日另行通知: holidays not known, never "all day".
+  ['Mo-Fr 09:00-17:00; PH unknown "节假日另行通知"', '周一至周五 9:00–17:00，法定节假日 时间待确认：节假日另行通知',
+    'Mon–Fri 9:00–17:00, public holidays hours to be confirmed: 节假日另行通知'],
   ['Mo-Sa 08:00-18:00', '周一至周六 8:00–18:00', 'Mon–Sat 8:00–18:00'],
   ['', '时间不详', 'Hours unknown'],
   ['Mo-Fr 08:00-18:00; Sa,Su 09:00-16:00', '周一至周五 8:00–18:00；周六、周日 9:00–16:00', 'Mon–Fri 8:00–18:00; Sat, Sun 9:00–16:00'],
