@@ -67,7 +67,7 @@ export function hoursEditor(text, { onChange = () => {} } = {}) {
     el('summary', {}, t('advancedOsm')), el('p', {}, t('advancedHint')), osm);
   function setSaved(value) {
     saved.replaceChildren(el('span', { class: 'label' }, t('hoursSaved')),
-      ...hoursWords(value).map((line) => el('span', { class: 'line' }, line)));
+      ...hoursWords(value).map((line) => el('span', { class: 'hw-line' }, line)));
   }
   setSaved(text);
   const error = el('p', { class: 'field-error', id: 'hours-text-error', hidden: true });
@@ -128,7 +128,7 @@ export function hoursEditor(text, { onChange = () => {} } = {}) {
     }
     const lines = hoursWords(p.normalized);
     const words = el('p', { class: `words${lines.length > 1 ? ' several' : ''}`, id: 'hours-words' }, head.firstChild,
-      ...lines.map((line) => el('span', { class: 'line' }, line)));
+      ...lines.map((line) => el('span', { class: 'hw-line' }, line)));
     const assumed = (p.assumed_seasons || []).map((a) =>
       el('p', { class: 'assumed' }, t('assumedSeason', a.word, monthRangeWords(a.months))));
     // Only a season's hours were given: say that the other months count as closed.
