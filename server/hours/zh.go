@@ -198,6 +198,7 @@ var zhSeasons = map[string]string{
 	// The heating season: Shenyang's rule is Nov 1 to Mar 31 (see testdata/phrasings.tsv); Dalian's
 	// runs Nov 5 to Apr 5, which the operator sets in the grid.
 	"供暖期": "Nov-Mar", "采暖期": "Nov-Mar", "供热期": "Nov-Mar", "供暖季": "Nov-Mar", "取暖期": "Nov-Mar",
+	"供暖期间": "Nov-Mar", "采暖期间": "Nov-Mar", "供热期间": "Nov-Mar",
 	"非供暖期": "Apr-Oct", "非采暖期": "Apr-Oct",
 }
 
@@ -455,6 +456,9 @@ func (b *zhBuilder) days(d zhDays) {
 	if d == (zhDays{mask: zhAllWeek}) && b.cur.any() && len(b.cur.spans) == 0 && !b.cur.off {
 		return // 周一、周二…营业时间为每天8:30-17:00
 	}
+	if d == (zhDays{mask: zhAllWeek}) && !b.cur.any() && len(b.cur.spans) > 0 && !b.cur.off {
+		return // 全天24小时开放，全年无休: every day is what the times already say
+	}
 	if len(b.cur.spans) > 0 || b.cur.off || b.cur.any() {
 		b.flush()
 	}
@@ -525,7 +529,7 @@ func (b *zhBuilder) finish() (string, bool, bool) {
 		b.bad = true // 8点开门 with no 关门
 	}
 	b.flush()
-	if b.bad || len(b.rules) == 0 && len(b.notes) == 0 && b.phNote == "" && !b.phSame {
+	if b.bad || len(b.rules) == 0 && len(b.notes) == 0 && b.phNote == "" {
 		return "", false, false
 	}
 	var open, off, phOff []zhRule
@@ -614,6 +618,11 @@ func (p *zhParser) item() bool {
 	}
 	if d, ok := p.days(); ok {
 		save := p.i
+		if c := &p.b.cur; d == (zhDays{ph: true}) && c.dangling() && !c.off && p.take("除外", "以外") != "" {
+			// 周一至周五（法定节假日除外）8:30-17:00: holidays closed, the days still waiting for their times
+			p.b.rules = append(p.b.rules, zhRule{zhDays: d, off: true})
+			return true
+		}
 		p.skipSpaces()
 		p.take("期间", "也", "均", "都")
 		if p.take(zhSameWords...) != "" {
