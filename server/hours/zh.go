@@ -30,12 +30,19 @@ import (
 //     or a contained span followed by 休息: 8:00-18:00，12:00-13:00休息;
 //   - seasons 11月-3月, 11月至次年3月, 11月1日至次年3月31日, 10月1日-7日, 冬季（11月-3月）; 冬季 and 夏季
 //     alone mean Nov-Mar (Liaoning's heating season) and Apr-Oct (partial); 春季/秋季 need months;
-//   - notes 电话预约, 需提前预约, 春节期间另行通知, 节假日另行通知, 以现场公告为准, 随到随开, 有人即开 →
-//     one comment on the last rule, or unknown "电话预约" when there are no hours.
+//   - notes 电话预约, 需提前预约, 春节期间另行通知, 以现场公告为准, 随到随开, 有人即开, 17:30停止入场 →
+//     one comment on the last rule, or unknown "电话预约" when there are no hours;
+//   - 节假日另行通知 → PH unknown "节假日另行通知" (nothing says whether holidays open); 节假日照常,
+//     节假日不休息 → nothing (a holiday keeps its weekday's hours); 周六日照常 → the last opening hours;
+//   - a span written as its two ends: 早上八点半开门，下午四点半关门, 8:00起至17:00止, 上午9点开始营业
+//     晚上8点30停业; 一刻/三刻 (:15/:45); 延长至19:00 after days or a season (the last opening hours,
+//     ending later); 24 小时 / 二十四小时 / 24个小时 / 昼夜 as all day; traditional characters folded;
+//   - 供暖期/采暖期/供热期 mean Nov-Mar like 冬季 (Shenyang's heating season, 11月1日 to 次年3月31日;
+//     sources in testdata/phrasings.tsv); a season read without months is reported in Assumed.
 //
 // A season applies to its own rule; a later rule that starts with days takes the season of the
 // opening rule before it (partial), while closures never inherit one. Not understood, on purpose:
-// 8.30 (dot times), 暂停开放, 待定, 见公告, 节假日照常, an exception to a closure (周一闭馆，节假日除外),
+// 8.30 (dot times), 暂停开放, 待定, 见公告, an exception to a closure (周一闭馆，节假日除外),
 // days or a season with no hours, overlapping spans, impossible times and anything unclassified.
 func zhToOSM(text string) (osm string, partial bool, ok bool) {
 	c := zhConvert(text)
@@ -877,6 +884,7 @@ func (p *zhParser) season() bool {
 				p.i = save
 			}
 		}
+		p.take("期间") // 1月18日至2月28日期间
 		p.b.setSeason(months, false)
 	case named && implied != "":
 		p.i = start
