@@ -61,6 +61,9 @@ func TestNormalizeSaysWhatItRead(t *testing.T) {
 		{"ＡＢＣ 9:00-17:00", ""},
 		{"全天24小时，刷脸进门", "全天24小时"},
 		{"早上8: 30开放", ""},
+		{"周一至周五 8:00-18:00，周六", "周一至周五 8:00-18:00"},
+		{"冬季", ""},
+		{"8点开门", ""},
 	} {
 		r := Normalize(c.text)
 		if r.Status != Unparsed || r.Read != c.read {

@@ -65,20 +65,21 @@ func zhConvert(text string) zhResult {
 		return zhResult{}
 	}
 	p := zhParser{s: s}
-	read := 0 // bytes of s understood, up to the end of the last whole item
+	read, last := 0, 0 // bytes of s understood, up to the end of the last whole item; where it began
 	for {
 		p.skip(zhSeps)
 		if p.i == len(p.s) {
 			break
 		}
+		start := p.i
 		if !p.item() || p.b.bad {
 			return zhResult{read: utf8.RuneCountInString(s[:read])}
 		}
-		read = p.i
+		read, last = p.i, start
 	}
 	osm, partial, ok := p.b.finish()
-	if !ok {
-		return zhResult{}
+	if !ok { // the end left something open (周六 with no hours): the last item is what was not understood
+		return zhResult{read: utf8.RuneCountInString(s[:last])}
 	}
 	return zhResult{osm: osm, partial: partial, ok: true, assumed: p.b.assumed}
 }
