@@ -139,6 +139,11 @@ for (const [kind, id] of [['phone', 'E2E-H-01'], ['desktop', 'E2E-H-02']]) {
     assert.equal(await page.locator('#hours-preview .week').count(), 0, 'no week drawn');
     assert.doesNotMatch(await page.textContent('#hours-preview'), /\?|？/);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'no sideways scrolling');
+    const small = await page.$$eval('.hours-editor button, .hours-editor summary, .hours-editor textarea', (els) => els.filter((e) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && (r.height < 48 || r.width < 48);
+    }).map((e) => e.id || e.textContent.slice(0, 20)));
+    assert.deepEqual(small, [], 'touch targets under 48 px');
     await shot(page, `hours-unparsed-${width}`);
     await page.locator('#hours-preview .example').first().click();
     await page.waitForSelector('#hours-preview[data-status="parsed"]');
