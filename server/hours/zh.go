@@ -42,8 +42,9 @@ import (
 //
 // A season applies to its own rule; a later rule that starts with days takes the season of the
 // opening rule before it (partial), while closures never inherit one. Not understood, on purpose:
-// 8.30 (dot times), 暂停开放, 待定, 见公告, an exception to a closure (周一闭馆，节假日除外),
-// days or a season with no hours, overlapping spans, impossible times and anything unclassified.
+// 8.30 (dot times), 暂停开放, 待定, 见公告, an exception to a closure when the hours differ by day
+// (周二至周五…，周六日…，周一闭馆（节假日除外）: which hours would a holiday Monday have?), days or
+// a season with no hours, overlapping spans, impossible times and anything unclassified.
 func zhToOSM(text string) (osm string, partial bool, ok bool) {
 	c := zhConvert(text)
 	return c.osm, c.partial, c.ok
@@ -349,16 +350,17 @@ func (r zhRule) String() string {
 // zhBuilder collects rules as the parser finds their parts. A rule ends when days or a season
 // start a new one, or when times follow a closure.
 type zhBuilder struct {
-	rules   []zhRule
-	cur     zhRule
-	season  string // season of the last opening rule, taken by a later rule that starts with days
-	notes   []string
-	phNote  string    // 节假日另行通知: PH unknown with this comment
-	phSame  bool      // 节假日照常: holidays keep the weekday hours, even on 工作日
-	opening *zhClock  // 八点半开门 waiting for its 关门
-	assumed []Assumed // seasons whose months were not written
-	partial bool
-	bad     bool
+	rules    []zhRule
+	cur      zhRule
+	season   string // season of the last opening rule, taken by a later rule that starts with days
+	notes    []string
+	phNote   string    // 节假日另行通知: PH unknown with this comment
+	phSame   bool      // 节假日照常: holidays keep the weekday hours, even on 工作日
+	phExcept bool      // 周一闭馆（节假日除外）: holidays open with the opening hours
+	opening  *zhClock  // 八点半开门 waiting for its 关门
+	assumed  []Assumed // seasons whose months were not written
+	partial  bool
+	bad      bool
 }
 
 // Assumed is a season named without its months, read with the Liaoning default the operator is
@@ -490,8 +492,14 @@ func (b *zhBuilder) closed(except bool) {
 	case len(r.spans) == 1 || r.off || !r.any() && r.season == "":
 		b.bad = true
 	case except && len(b.rules) > 0 && b.rules[len(b.rules)-1].off:
-		// 周一闭馆（节假日除外) excepts holidays from a closure; their hours are not given.
-		b.bad = true
+		// 周一闭馆（节假日除外) excepts holidays from a closure: a holiday keeps the opening hours,
+		// which finish can say only when there is one set of them.
+		if r.zhDays != (zhDays{ph: true}) || r.season != "" || b.phExcept {
+			b.bad = true
+			return
+		}
+		b.phExcept = true
+		b.cur = zhRule{}
 	default:
 		r.off = true
 	}
@@ -590,6 +598,19 @@ func (b *zhBuilder) finish() (string, bool, bool) {
 	}
 	if b.phNote != "" {
 		out = append(out, `PH unknown "`+b.phNote+`"`)
+	}
+	if b.phExcept {
+		// One opening rule, all year, with times: holidays get its times, after the closures.
+		if len(open) != 1 || open[0].season != "" || open[0].unknown || len(open[0].spans) == 0 ||
+			phOpen || len(phOff) > 0 || b.phNote != "" || len(b.notes) > 0 {
+			return "", false, false
+		}
+		times := make([]string, len(open[0].spans))
+		for i, sp := range open[0].spans {
+			times[i] = sp.String()
+		}
+		out = append(out, "PH "+strings.Join(times, ","))
+		b.partial = true // a holiday on another day keeps its hours, which are the same ones
 	}
 	return strings.Join(out, "; "), b.partial || len(b.notes) > 0 || b.phNote != "", true
 }
