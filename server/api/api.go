@@ -19,6 +19,7 @@ import (
 	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/hours"
+	"github.com/yizhan/yizhan/server/stats"
 	"github.com/yizhan/yizhan/server/write"
 )
 
@@ -60,6 +61,8 @@ type Deps struct {
 	History HistoryStore
 	// ReportDesk lists and resolves reports for operators and admins (nil: those routes answer 503).
 	ReportDesk ReportDesk
+	// Stats reads the visits and reports behind the office's numbers (nil: the stats routes answer 503).
+	Stats StatsStore
 	// RequestDeadline bounds a request's database work (zero: DefaultRequestDeadline).
 	RequestDeadline time.Duration
 	// UploadMinRate is how many bytes a second an import upload must bring, averaged over every
@@ -93,6 +96,7 @@ type server struct {
 	metrics         *metrics
 	requestDeadline time.Duration
 	ids             *requestIDs
+	covered         stats.CoverageCache // per data version
 }
 
 // New returns the HTTP handler with every route.
@@ -169,6 +173,9 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/admin/reports", s.listReports, admin...)
 	v1.POST("/admin/imports", s.importStations, admin...)
 	v1.Match(read, "/admin/export", s.exportStations, admin...)
+	v1.Match(read, "/admin/stats", s.adminStats, admin...)
+	v1.Match(read, "/admin/stats/coverage", s.coverageCells, admin...)
+	v1.Match(read, "/admin/stats/unconfirmed", s.unconfirmedStations, admin...)
 	v1.Match(read, "/my/stations", s.myStations, signed...)
 	v1.PATCH("/stations/:id", s.editStation, signed...)
 	v1.Match(read, "/stations/:id/history", s.stationHistory, signed...)

@@ -182,3 +182,9 @@ func (g *Geography) districtsOf(adcode string) ([]int, bool) {
 	}
 	return nil, false
 }
+
+// Has reports whether adcode is one of the geography's cities or districts.
+func (g *Geography) Has(adcode string) bool {
+	_, ok := g.districtsOf(adcode)
+	return ok
+}

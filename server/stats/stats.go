@@ -30,16 +30,10 @@ const (
 // every district): they still count in the totals, which must equal the sums of the rows.
 const LevelNone = "none"
 
-// Counts are one station's numbers over a period.
-type Counts struct {
-	Visits                       int64
-	ReportsOpen, ReportsResolved int // reports filed in the period, by their state now
-}
-
 // Input is what a table is made from.
 type Input struct {
 	Stations station.List
-	Counts   map[string]Counts // by station id; a station not in it has none
+	Counts   map[string]station.Counts // by station id; a station not in it has none
 	Coverage *Coverage         // of the same geography; nil leaves the coverage columns empty
 	Now      time.Time         // for VerifiedWithin
 }

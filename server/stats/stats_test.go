@@ -160,13 +160,13 @@ func seed(t testing.TB, path string) *catalog.Snapshot {
 var seedPath = filepath.Join("..", "..", "data", "stations.csv")
 
 // counts gives some stations visits and reports.
-func counts(snap *catalog.Snapshot) map[string]stats.Counts {
+func counts(snap *catalog.Snapshot) map[string]station.Counts {
 	rng := rand.New(rand.NewPCG(1, 2))
-	out := map[string]stats.Counts{}
+	out := map[string]station.Counts{}
 	for i := 0; i < snap.Len(); i += 1 + rng.IntN(5) {
-		out[snap.Station(i).ID] = stats.Counts{Visits: rng.Int64N(500), ReportsOpen: rng.IntN(3), ReportsResolved: rng.IntN(4)}
+		out[snap.Station(i).ID] = station.Counts{Visits: rng.Int64N(500), ReportsOpen: rng.IntN(3), ReportsResolved: rng.IntN(4)}
 	}
-	out["no-such-station"] = stats.Counts{Visits: 1000}
+	out["no-such-station"] = station.Counts{Visits: 1000}
 	return out
 }
 
