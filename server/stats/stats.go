@@ -34,8 +34,8 @@ const LevelNone = "none"
 type Input struct {
 	Stations station.List
 	Counts   map[string]station.Counts // by station id; a station not in it has none
-	Coverage *Coverage         // of the same geography; nil leaves the coverage columns empty
-	Now      time.Time         // for VerifiedWithin
+	Coverage *Coverage                 // of the same geography; nil leaves the coverage columns empty
+	Now      time.Time                 // for VerifiedWithin
 }
 
 // Row is one area's numbers, or the totals.
