@@ -3,6 +3,7 @@
 //   #/stations  my stations (admins: every station)   #/station/ID  a station's editor
 //   #/reports   problem reports                         #/import      admin: import and export
 //   #/users     admin: accounts                         #/user/ID     admin: one account
+//   #/dashboard admin: the numbers of the province      #/dashboard/ADCODE  of a city or district
 
 import { t, setLang, getLang } from '../i18n.js';
 import { el } from '../ui.js';
@@ -13,6 +14,7 @@ import { renderEditor } from './editor.js';
 import { renderReports } from './reports.js';
 import { renderImport } from './admin-import.js';
 import { renderUsers, renderUser } from './admin-users.js';
+import { renderDashboard } from './dashboard.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -28,7 +30,7 @@ const ctx = {
 
 const tabs = {
   operator: [['#/stations', 'tabMyStations'], ['#/reports', 'tabReports']],
-  admin: [['#/stations', 'tabStations'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/users', 'tabUsers']],
+  admin: [['#/stations', 'tabStations'], ['#/dashboard', 'tabDashboard'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/users', 'tabUsers']],
 };
 
 function applySettings() {
@@ -55,7 +57,8 @@ function drawTabs(route) {
     return;
   }
   nav.hidden = false;
-  const section = route.startsWith('#/station/') ? '#/stations' : route.startsWith('#/user/') ? '#/users' : route;
+  const section = route.startsWith('#/station/') ? '#/stations' : route.startsWith('#/user/') ? '#/users'
+    : route.startsWith('#/dashboard') ? '#/dashboard' : route;
   nav.replaceChildren(el('ul', {}, tabs[ctx.user.role === 'admin' ? 'admin' : 'operator'].map(([href, key]) =>
     el('li', {}, el('a', { href, class: 'tab', 'aria-current': href === section ? 'page' : null }, t(key))))));
 }
@@ -94,6 +97,7 @@ function route() {
   else if (admin && hash === '#/import') renderImport(view, ctx);
   else if (admin && hash === '#/users') renderUsers(view, ctx);
   else if (admin && (m = /^#\/user\/(\d+)$/.exec(hash))) renderUser(view, m[1]);
+  else if (admin && (m = /^#\/dashboard(?:\/(\d{6}))?$/.exec(hash))) renderDashboard(view, ctx, m[1] || '');
   else {
     hash = '#/stations';
     renderStations(view, ctx);

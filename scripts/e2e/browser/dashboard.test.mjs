@@ -1,0 +1,136 @@
+// The office's numbers in headless Chromium against the real server: an admin's dashboard shows the
+// totals the API gives, a city's row opens its districts, the coverage map draws the areas and the
+// uncovered cells; on a phone (360 px) and a desk (1280 px), in Chinese with no English and no codes.
+// With YIZHAN_SCREENSHOTS=DIR it saves what the screens show.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startServer, root } from './server.mjs';
+
+let srv;
+let browser;
+let accounts = 0;
+const shots = process.env.YIZHAN_SCREENSHOTS;
+
+before(async () => {
+  srv = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  if (shots) mkdirSync(shots, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+});
+
+/** A new account made with the command line while the server runs: {name, password}. */
+function account(role, stationIds = []) {
+  const name = `dash${role.slice(0, 2)}${++accounts}`;
+  const password = `pass phrase for ${name}`;
+  const args = ['user', 'add', name, '--role', role, '--db', srv.db];
+  if (stationIds.length) args.push('--stations', stationIds.join(','));
+  execFileSync(srv.bin, args, { cwd: root, input: password + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  return { name, password };
+}
+
+/** GET path as the account, through the API. */
+async function apiGet({ name, password }, path) {
+  const res = await fetch(`${srv.base}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: name, password }),
+  });
+  assert.equal(res.status, 200);
+  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const r = await fetch(`${srv.base}${path}`, { headers: { Cookie: cookie } });
+  assert.equal(r.status, 200, path);
+  return r.json();
+}
+
+async function screen(viewport) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+    isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => { (window.__csp ||= []).push(`${e.violatedDirective} ${e.blockedURI}`); });
+  });
+  return { context, page, problems };
+}
+
+async function signIn(page, { name, password }) {
+  await page.goto(`${srv.base}/manage.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.getByLabel('用户名').fill(name);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForSelector('#tabs:not([hidden])');
+}
+
+async function clean(page, problems) {
+  assert.deepEqual(await page.evaluate(() => window.__csp || []), [], 'Content-Security-Policy violations');
+  // The page asks for a session before signing in: Chromium logs that 401 as a failed load.
+  assert.deepEqual(problems.filter((p) => !p.includes('Failed to load resource')), [], 'errors in the page');
+}
+
+/** The Chinese screen shows no Latin letters (no codes, no English). */
+async function noLatin(page) {
+  const text = await page.evaluate(() => document.querySelector('#view').innerText);
+  assert.doesNotMatch(text, /[A-Za-z]/, `Latin letters on the Chinese screen: ${text.match(/.{0,20}[A-Za-z]+.{0,20}/)?.[0]}`);
+}
+
+const num = (n) => Number(n).toLocaleString('zh-CN');
+
+for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 }]) {
+  test(`the dashboard at ${viewport.width} px: the real totals, a city's districts, the coverage map`, async () => {
+    const admin = account('admin');
+    const { context, page, problems } = await screen(viewport);
+    await signIn(page, admin);
+    await page.click('#tabs a[href="#/dashboard"]');
+    await page.waitForSelector('#totals');
+    await page.waitForSelector('#coverage-map');
+    const api = await apiGet(admin, '/api/v1/admin/stats');
+    const tile = (id) => page.textContent(`#totals [data-tile="${id}"] .tile-value`);
+    assert.equal(await tile('stations'), num(api.totals.stations));
+    assert.equal(await tile('visits'), num(api.totals.visits));
+    assert.equal(await tile('coverage'), `${(api.totals.coverage_3km * 100).toFixed(1)}%`);
+    assert.equal(await tile('verified'), `${(api.totals.verified_180d * 100).toFixed(1)}%`);
+    assert.equal(await page.locator('#areas tbody tr').count(), api.areas.length);
+    assert.equal(await page.locator('#coverage-map path.area').count(), 14);
+    // The answer is above the fold: the totals are on the first screen.
+    const box = await page.locator('#totals [data-tile="stations"]').boundingBox();
+    assert.ok(box.y + box.height <= viewport.height, 'the totals are on the first screen');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'wider than the screen');
+    await noLatin(page);
+    if (shots) await page.screenshot({ path: `${shots}/dashboard-${viewport.width}.png` });
+    if (shots) await page.screenshot({ path: `${shots}/dashboard-${viewport.width}-full.png`, fullPage: true });
+
+    // A city's row opens its districts and the map of its uncovered cells.
+    const city = api.areas[0];
+    await page.click(`#areas tr[data-adcode="${city.adcode}"] a.area-link`);
+    await page.waitForFunction((a) => location.hash === `#/dashboard/${a}`, city.adcode);
+    await page.waitForSelector('#gap-count');
+    const districts = (await apiGet(admin, '/api/v1/admin/stats?group=district')).areas.filter((r) => r.city_adcode === city.adcode);
+    assert.equal(await page.locator('#areas tbody tr').count(), districts.length);
+    assert.match(await page.textContent('#areas caption'), /各区县/);
+    assert.equal(await tile('stations'), num(city.stations));
+    assert.equal(await page.locator('#coverage-map path.area').count(), districts.length);
+    const cells = await apiGet(admin, `/api/v1/admin/stats/coverage?adcode=${city.adcode}`);
+    assert.ok(cells.features.length > 0, 'the city has uncovered land');
+    assert.equal(await page.locator('#coverage-map rect.gap').count(), cells.features.length);
+    assert.equal(await page.getAttribute(`#areas tr[data-adcode="${districts[0].adcode}"] a.poster-link`, 'href'), `/poster?district=${districts[0].adcode}`);
+    await page.waitForSelector('#unconfirmed li a');
+    assert.match(await page.getAttribute('#unconfirmed li a', 'href'), /^#\/station\//);
+    await noLatin(page);
+    if (shots) await page.screenshot({ path: `${shots}/city-${viewport.width}.png` });
+    if (shots) await page.screenshot({ path: `${shots}/city-${viewport.width}-full.png`, fullPage: true });
+    await clean(page, problems);
+    await context.close();
+  });
+}
