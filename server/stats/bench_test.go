@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/yizhan/yizhan/server/station"
+
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/stats"
 )
@@ -43,4 +46,36 @@ func BenchmarkStats1M(b *testing.B) {
 		b.Skip("no million-station file: ", err)
 	}
 	benchStats(b, seed(b, path))
+}
+
+// BenchmarkCoverageBruteForceCell is the baseline: a cell checked against every station by haversine,
+// as a scan without the spatial index would, on every 200th cell of the province (ns/cell; multiply
+// by the province's cells).
+func BenchmarkCoverageBruteForceCell(b *testing.B) {
+	snap := seed(b, seedPath)
+	geo, err := stats.Province()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cells []orb.Point
+	for _, d := range geo.Districts {
+		all, _ := geo.Cells(d.Adcode)
+		cells = append(cells, all...)
+	}
+	sample := make([]orb.Point, 0, len(cells)/200+1)
+	for k := 0; k < len(cells); k += 200 {
+		sample = append(sample, cells[k])
+	}
+	for b.Loop() {
+		for _, c := range sample {
+			for i := range snap.Len() {
+				st := snap.Station(i)
+				if st.Status != station.Closed && haversine(c, orb.Point{st.Lon, st.Lat}) <= stats.RadiusM {
+					break
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(sample)), "ns/cell")
+	b.ReportMetric(float64(len(cells)), "cells")
 }
