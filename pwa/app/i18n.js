@@ -359,6 +359,7 @@ const table = {
   dashDownloadXLSX: ['下载表格', 'Download XLSX'],
   dashDownloadCSV: ['下载表格（纯文本）', 'Download CSV'],
   myVisitsTitle: ['我的驿站每月到访人次', 'Visits to my stations per month'],
+  myVisitsTotal: ['今年共{0}人次', '{0} this year'],
 
   // Opening hours in words (hours-words.js)
   hwNoHours: ['时间不详', 'Hours unknown'],

@@ -180,6 +180,7 @@ func New(d Deps) *echo.Echo {
 	v1.PATCH("/stations/:id", s.editStation, signed...)
 	v1.Match(read, "/stations/:id/history", s.stationHistory, signed...)
 	v1.Match(read, "/my/reports", s.listReports, signed...)
+	v1.Match(read, "/my/visits", s.myVisits, signed...)
 	v1.PATCH("/reports/:id", s.resolveReport, signed...)
 
 	e.Match(read, "/*", s.pwa)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,6 +25,9 @@ type StatsStore interface {
 	// StationCounts returns visits and reports per station from day from to day to (inclusive,
 	// "2026-01-31", Asia/Shanghai); stations with none are left out.
 	StationCounts(ctx context.Context, from, to string) (map[string]station.Counts, error)
+	// VisitsByMonth sums the visits of the stations with ids (nil: all) by month, months with none
+	// left out.
+	VisitsByMonth(ctx context.Context, ids []string, from, to string) ([]station.MonthCount, error)
 }
 
 // statsPeriod reads from and to (YYYY-MM-DD, Asia/Shanghai, inclusive): by default this year so far.
@@ -315,4 +319,54 @@ func (s *server) unconfirmedStations(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, map[string]any{"total": total, "stations": out})
+}
+
+// GET /api/v1/my/visits?from=&to=&adcode=: the visits to my stations (admins: every station, or those
+// of a city or district) per month, from day from to day to (default: this year so far).
+func (s *server) myVisits(c echo.Context) error {
+	if s.Stats == nil {
+		return station.Errorf(station.CodeUnavailable, "", "this server keeps no statistics")
+	}
+	snap, err := s.snapshot()
+	if err != nil {
+		return err
+	}
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	from, to, err := s.statsPeriod(p)
+	if err != nil {
+		return err
+	}
+	u, _ := signedInUser(c)
+	ids := stationsOf(u)
+	if p.has("adcode") {
+		geo, err := stats.Province()
+		if err != nil {
+			return err
+		}
+		adcode, err := areaParam(p, geo)
+		if err != nil {
+			return err
+		}
+		positions, _ := geo.In(snap, adcode)
+		in := make([]string, 0, len(positions))
+		for _, i := range positions {
+			if id := snap.Station(i).ID; ids == nil || slices.Contains(ids, id) {
+				in = append(in, id)
+			}
+		}
+		ids = in
+	}
+	months, err := s.Stats.VisitsByMonth(c.Request().Context(), ids, from, to)
+	if err != nil {
+		return err
+	}
+	var total int64
+	for _, m := range months {
+		total += m.Count
+	}
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return c.JSON(http.StatusOK, map[string]any{"from": from, "to": to, "months": months, "total": total})
 }

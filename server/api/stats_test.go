@@ -16,6 +16,7 @@ import (
 
 	"github.com/yizhan/yizhan/server/api"
 	"github.com/yizhan/yizhan/server/sqlite"
+	"github.com/yizhan/yizhan/server/station"
 	"github.com/yizhan/yizhan/server/stats"
 )
 
@@ -102,7 +103,15 @@ func TestAdminStats(t *testing.T) {
 	}
 
 	// Three reports on two stations of different cities today; one of them resolved.
-	first, last := ts.stations[0], ts.stations[len(ts.stations)-1]
+	var first, last station.Station
+	for _, st := range ts.stations {
+		if st.Status != station.Closed {
+			if first.ID == "" {
+				first = st
+			}
+			last = st
+		}
+	}
 	var reportIDs []int64
 	for _, id := range []string{first.ID, first.ID, last.ID} {
 		res, body := ts.post(t, "/api/v1/stations/"+id+"/reports", "application/json", `{"reason":"locked"}`)
@@ -115,7 +124,21 @@ func TestAdminStats(t *testing.T) {
 		t.Fatalf("resolve: %d %s", res.StatusCode, body)
 	}
 
-	today := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	// Visits through the visits' write path: two riders at the first station today; 35 people
+	// served at the last today and 10 on a day of last month, recorded by an admin.
+	now := time.Now().In(time.FixedZone("CST", 8*3600))
+	today, earlier := now.Format(time.DateOnly), now.AddDate(0, -1, 0).Format(time.DateOnly)
+	for _, device := range []string{"stats-test-device-0001", "stats-test-device-0002"} {
+		if res, body := ts.post(t, "/api/v1/stations/"+first.ID+"/visits", "application/json", `{"device":"`+device+`"}`); res.StatusCode != 201 {
+			t.Fatalf("visit: %d %s", res.StatusCode, body)
+		}
+	}
+	for day, n := range map[string]int{today: 35, earlier: 10} {
+		if res, body := admin.do(t, http.MethodPut, "/api/v1/stations/"+last.ID+"/visits/"+day, fmt.Sprintf(`{"count":%d}`, n)); res.StatusCode/100 != 2 {
+			t.Fatalf("served: %d %s", res.StatusCode, body)
+		}
+	}
+
 	_, body := get("/api/v1/admin/stats")
 	cities := decode[statsTable](t, body)
 	_, body = get("/api/v1/admin/stats?group=district")
@@ -127,7 +150,11 @@ func TestAdminStats(t *testing.T) {
 		sameCounts(t, tab.Group+" totals", tab.Totals, sumRows(tab.Areas))
 	}
 	sameCounts(t, "totals by city", cities.Totals, districts.Totals)
-	if tot := cities.Totals; tot.Stations != len(ts.stations) || tot.ReportsOpen != 2 || tot.ReportsResolved != 1 || tot.Visits != 0 {
+	wantVisits := int64(37)
+	if earlier >= cities.From {
+		wantVisits += 10
+	}
+	if tot := cities.Totals; tot.Stations != len(ts.stations) || tot.ReportsOpen != 2 || tot.ReportsResolved != 1 || tot.Visits != wantVisits {
 		t.Errorf("totals: %d stations, reports %d open %d resolved, visits %d", tot.Stations, tot.ReportsOpen, tot.ReportsResolved, tot.Visits)
 	}
 	for _, c := range cities.Areas {
@@ -143,8 +170,8 @@ func TestAdminStats(t *testing.T) {
 		sameCounts(t, c.Name, c, sumRows(mine))
 	}
 	for _, d := range districts.Areas {
-		if d.Adcode == first.Adcode && d.ReportsOpen != 2 {
-			t.Errorf("%s: %d open reports, want 2", d.Name, d.ReportsOpen)
+		if d.Adcode == first.Adcode && (d.ReportsOpen != 2 || d.Visits < 2) {
+			t.Errorf("%s: %d open reports, %d visits; want 2 and at least 2", d.Name, d.ReportsOpen, d.Visits)
 		}
 	}
 
@@ -155,8 +182,39 @@ func TestAdminStats(t *testing.T) {
 		t.Errorf("before today: %+v", tot)
 	}
 	_, body = get("/api/v1/admin/stats?from=" + today + "&to=" + today)
-	if tot := decode[statsTable](t, body).Totals; tot.ReportsOpen != 2 || tot.ReportsResolved != 1 {
+	if tot := decode[statsTable](t, body).Totals; tot.ReportsOpen != 2 || tot.ReportsResolved != 1 || tot.Visits != 37 {
 		t.Errorf("today: %+v", tot)
+	}
+
+	// Visits per month: an operator sees her station's, an admin an area's or all.
+	if _, err := userAdd(ts, adminPassword, "zhao", "operator", last.ID); err != nil {
+		t.Fatal(err)
+	}
+	op := newBrowser(ts, "127.0.0.3")
+	op.login(t, "zhao", adminPassword)
+	type months struct {
+		From, To string
+		Months   []struct {
+			Month  string `json:"month"`
+			Visits int64  `json:"visits"`
+		} `json:"months"`
+		Total int64 `json:"total"`
+	}
+	period := "?from=" + earlier + "&to=" + today
+	res, body := op.do(t, http.MethodGet, "/api/v1/my/visits"+period, "")
+	req, _ := http.NewRequest(http.MethodGet, ts.base+"/api/v1/my/visits"+period, nil)
+	validAnswer(t, router, req, res, body)
+	mine := decode[months](t, body)
+	if got := fmt.Sprint(mine.Months); mine.Total != 45 || got != fmt.Sprintf("[{%s 10} {%s 35}]", earlier[:7], today[:7]) {
+		t.Errorf("the operator's visits: %s, total %d", got, mine.Total)
+	}
+	_, body = get("/api/v1/my/visits" + period)
+	if all := decode[months](t, body); all.Total != 47 {
+		t.Errorf("an admin's visits: %+v, want 47", all)
+	}
+	_, body = get("/api/v1/my/visits" + period + "&adcode=" + first.Adcode)
+	if area := decode[months](t, body); area.Total != 2 && first.Adcode != last.Adcode {
+		t.Errorf("the visits in %s: %+v, want 2", first.Adcode, area)
 	}
 
 	// The exports hold the same numbers.
@@ -172,7 +230,7 @@ func TestAdminStats(t *testing.T) {
 		want = append(want, line)
 	}
 	want[len(want)-1][0] = ""
-	res, body := get("/api/v1/admin/stats?format=csv")
+	res, body = get("/api/v1/admin/stats?format=csv")
 	if res.Header.Get("Content-Type") != "text/csv; charset=utf-8" || !bytes.HasPrefix(body, []byte("\ufeff")) {
 		t.Fatalf("CSV: %s %.20q", res.Header.Get("Content-Type"), body)
 	}
@@ -264,6 +322,9 @@ func TestAdminStatsRefusals(t *testing.T) {
 	} {
 		check(admin, "/api/v1/admin/stats?"+c.query, 400, c.code, c.field)
 	}
+	check(anon, "/api/v1/my/visits", 401, "unauthenticated", "")
+	check(op, "/api/v1/my/visits?to=2026-02-30", 400, "invalid_parameter", "to")
+	check(admin, "/api/v1/my/visits?adcode=999999", 404, "not_found", "adcode")
 	check(admin, "/api/v1/admin/stats/coverage", 400, "missing_parameter", "adcode")
 	check(admin, "/api/v1/admin/stats/coverage?adcode=110101", 404, "not_found", "adcode")
 	check(admin, "/api/v1/admin/stats/unconfirmed?adcode=21", 404, "not_found", "adcode")

@@ -188,3 +188,19 @@ func (g *Geography) Unconfirmed(list station.List, adcode string, now time.Time,
 	total = len(positions)
 	return positions[:min(limit, total)], total, true
 }
+
+// In returns the positions in list of the stations counted in area adcode (a city or district), as
+// Table places them; ok is false for an adcode that is no area.
+func (g *Geography) In(list station.List, adcode string) (positions []int, ok bool) {
+	ds, ok := g.districtsOf(adcode)
+	if !ok {
+		return nil, false
+	}
+	for i := range list.Len() {
+		st := list.Station(i)
+		if slices.Contains(ds, g.locate(st.Adcode, orb.Point{st.Lon, st.Lat})) {
+			positions = append(positions, i)
+		}
+	}
+	return positions, true
+}

@@ -136,7 +136,7 @@ function coverageMap(features, rowsByAdcode, cells) {
 }
 
 /** Visits per month as bars (plain SVG): the months of the period, an empty month as zero. */
-function visitsChart(months, from, to) {
+export function visitsChart(months, from, to) {
   const byMonth = new Map((months || []).map((m) => [m.month, m.visits]));
   const list = [];
   for (let [yy, mm] = from.slice(0, 7).split('-').map(Number); `${yy}-${String(mm).padStart(2, '0')}` <= to.slice(0, 7) && list.length < 60;) {
@@ -250,11 +250,12 @@ export async function renderDashboard(view, ctx, adcode = '') {
   const mapBox = el('div', { class: 'map-box' }, el('p', { class: 'hint' }, t('loading')));
   const unconfirmedBox = el('div', {}, el('p', { class: 'hint' }, t('loading')));
   const reportsBox = el('div', {}, el('p', { class: 'hint' }, t('loading')));
+  const visitsBox = el('div', {}, el('p', { class: 'hint' }, t('loading')));
   const q = { from: city.from, to: city.to };
   root.append(...[crumbs, tiles(row),
     rows ? areaTable(rows, level) : null,
     el('section', { class: 'coverage' }, el('h3', {}, t('dashMapTitle')), el('p', { class: 'hint' }, t(adcode ? 'dashMapHintArea' : 'dashMapHint')), mapBox),
-    el('section', {}, el('h3', {}, t('dashVisitsTitle')), visitsChart(city.months, city.from, city.to)),
+    el('section', {}, el('h3', {}, t('dashVisitsTitle')), visitsBox),
     el('section', {}, el('h3', {}, t('dashUnconfirmedTitle')), unconfirmedBox),
     el('section', {}, el('h3', {}, t('dashReportsTitle')), reportsBox),
     el('section', {}, el('h3', {}, t('dashPeriodTitle')), form,
@@ -262,6 +263,9 @@ export async function renderDashboard(view, ctx, adcode = '') {
         el('a', { class: 'button', href: api.withQuery('/api/v1/admin/stats', { group: level === 'city' ? 'city' : 'district', ...q, format: 'xlsx' }), download: '' }, t('dashDownloadXLSX')),
         el('a', { class: 'button', href: api.withQuery('/api/v1/admin/stats', { group: level === 'city' ? 'city' : 'district', ...q, format: 'csv' }), download: '' }, t('dashDownloadCSV'))))].filter(Boolean));
 
+  api.get(api.withQuery('/api/v1/my/visits', { adcode, from: city.from, to: city.to }))
+    .then((v) => visitsBox.replaceChildren(...visitsChart(v.months, v.from, v.to).filter(Boolean)))
+    .catch((e) => visitsBox.replaceChildren(el('p', { class: 'error' }, e.message)));
   unconfirmedList(unconfirmedBox, adcode);
   openReports(reportsBox);
 

@@ -5,6 +5,7 @@ import { t } from '../i18n.js';
 import { el } from '../ui.js';
 import * as api from './api.js';
 import { confirmedText, stateOf, heading, field, vocabLabel } from './common.js';
+import { visitsChart } from './dashboard.js';
 
 const PER_PAGE = 50;
 
@@ -16,6 +17,18 @@ function item(f, meta) {
       el('span', { class: 'name' }, p.name),
       el('span', { class: 'line' }, el('span', { class: 'kind' }, vocabLabel(meta?.kinds, p.kind)), el('span', { class: 'id' }, f.id)),
       el('span', { class: 'line' }, el('span', { class: `badge ${st.cls}` }, st.text), el('span', {}, confirmedText(p.verified_at)))));
+}
+
+/** An operator's visits per month this year, below the list. */
+async function myVisits(root) {
+  const box = el('section', { class: 'my-visits', id: 'my-visits' }, el('h3', {}, t('myVisitsTitle')));
+  root.append(box);
+  try {
+    const v = await api.get('/api/v1/my/visits');
+    box.append(el('p', { class: 'count' }, t('myVisitsTotal', Number(v.total).toLocaleString())), ...visitsChart(v.months, v.from, v.to).filter(Boolean));
+  } catch (e) {
+    box.append(el('p', { class: 'error' }, e.message));
+  }
 }
 
 /** Draws the station list into view. */
@@ -33,6 +46,7 @@ export async function renderStations(view, ctx) {
       const fc = await api.get('/api/v1/my/stations');
       list.replaceChildren(...fc.features.map((f) => item(f, meta)));
       status.textContent = fc.features.length ? t('stationCount', fc.features.length) : t('noStationsAssigned');
+      if (fc.features.length) myVisits(root);
     } catch (e) {
       status.textContent = e.message;
     } finally {

@@ -134,3 +134,39 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     await context.close();
   });
 }
+
+test('an operator sees the visits to her stations per month, and the dashboard counts them', async () => {
+  const near = await (await fetch(`${srv.base}/api/v1/stations/nearby?lat=41.8&lon=123.4&limit=1`)).json();
+  const id = near.features[0].id;
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  // An admin records 35 people served today (the visits' own write path).
+  const admin = account('admin');
+  const login = await fetch(`${srv.base}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: admin.name, password: admin.password }),
+  });
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const { csrf_token: csrf } = await login.json();
+  const before = await apiGet(admin, '/api/v1/admin/stats');
+  const put = await fetch(`${srv.base}/api/v1/stations/${id}/visits/${today}`, {
+    method: 'PUT', headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf }, body: '{"count":35}',
+  });
+  assert.ok(put.ok, `PUT visits: ${put.status}`);
+
+  const op = account('operator', [id]);
+  const { context, page, problems } = await screen({ width: 360, height: 640 });
+  await signIn(page, op);
+  await page.waitForSelector('#my-visits svg');
+  assert.match(await page.textContent('#my-visits .count'), /今年共35人次/);
+  const bar = page.locator(`#my-visits [data-month="${today.slice(0, 7)}"] rect`);
+  assert.ok(Number(await bar.getAttribute('height')) > 0, 'this month has a bar');
+  await noLatin(page);
+  if (shots) {
+    await page.locator('#my-visits').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${shots}/operator-360.png` });
+  }
+  await clean(page, problems);
+  await context.close();
+
+  const after = await apiGet(admin, '/api/v1/admin/stats');
+  assert.equal(after.totals.visits, before.totals.visits + 35);
+});
