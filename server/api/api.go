@@ -18,6 +18,7 @@ import (
 
 	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/catalog"
+	"github.com/yizhan/yizhan/server/cluster"
 	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/stats"
 	"github.com/yizhan/yizhan/server/write"
@@ -41,6 +42,8 @@ type Deps struct {
 	Reports ReportStore
 	// ReportLimit is how many reports one client may file (zero fields: DefaultReportLimit's).
 	ReportLimit RateLimit
+	// VisitLimit is how many visits one client may record (zero fields: DefaultVisitLimit's).
+	VisitLimit RateLimit
 	// APILimit is how many /api/v1 requests one client address may make (zero fields:
 	// DefaultAPILimit's); reports and logins spend their own limits as well.
 	APILimit RateLimit
@@ -73,6 +76,15 @@ type Deps struct {
 	// and X-Forwarded-Proto (HTTPS, for Secure cookies and HSTS) are believed. Empty: the connection's
 	// peer is the client and only a TLS connection is HTTPS.
 	TrustedProxies []netip.Prefix
+	// Node is this server's place in a LiteFS cluster (nil: it stands alone). A replica forwards every
+	// write to its primary and answers once it has the write's data; the primary stamps each write's
+	// answer with its replication position.
+	Node *cluster.Node
+	// CatchUp brings the catalog up to the database's data version (a replica's step after a forwarded
+	// write arrived); nil: nothing to do.
+	CatchUp func(context.Context) error
+	// MaxLag is how far behind its primary a replica may be and still be ready (zero: DefaultMaxLag).
+	MaxLag time.Duration
 }
 
 // MapConfig is a raster tile source for the PWA's map.
@@ -87,6 +99,7 @@ type server struct {
 	Deps
 	static          staticFiles // the PWA's files, read on first use
 	reportLimiter   *clientLimiter
+	visitLimiter    *clientLimiter
 	apiLimiter      *clientLimiter // nil: unlimited
 	csp             []string       // Content-Security-Policy, with the tile hosts
 	lifetimes       auth.Lifetimes
@@ -106,6 +119,7 @@ func New(d Deps) *echo.Echo {
 		loginLimiter: newClientLimiter(orDefault(d.LoginLimit, DefaultLoginLimit)),
 		addrLimiter:  newClientLimiter(orDefault(d.LoginAddressLimit, DefaultLoginAddressLimit)),
 		apiLimiter:   newClientLimiter(orDefault(d.APILimit, DefaultAPILimit)),
+		visitLimiter: newClientLimiter(orDefault(d.VisitLimit, DefaultVisitLimit)),
 	}
 	if s.Now == nil {
 		s.Now = time.Now
@@ -139,7 +153,8 @@ func New(d Deps) *echo.Echo {
 	// A panic becomes a 500 through handleError, which logs it with the request id; Echo's own log line
 	// (a stack trace, outside the JSON log) is turned off.
 	recoverPanics := middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true})
-	e.Use(s.observe, recoverPanics, s.securityHeaders, s.limitClients) // limitClients: /api/v1/* only
+	// forwardWrites: a replica sends writes to its primary, which limits them by the client's address.
+	e.Use(s.observe, recoverPanics, s.securityHeaders, s.forwardWrites, s.limitClients) // limitClients: /api/v1/* only
 
 	// Every read answers HEAD too (net/http sends the headers and drops the body).
 	read := []string{http.MethodGet, http.MethodHead}
@@ -157,6 +172,7 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/dataset", s.compactDataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
 	v1.POST("/stations/:id/reports", s.createReport, s.deadline)
+	v1.POST("/stations/:id/visits", s.recordVisit, s.deadline)
 	v1.Match(read, "/search", s.search)
 	v1.Match(read, "/hours/preview", s.hoursPreview)
 
@@ -179,6 +195,7 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/my/stations", s.myStations, signed...)
 	v1.PATCH("/stations/:id", s.editStation, signed...)
 	v1.Match(read, "/stations/:id/history", s.stationHistory, signed...)
+	v1.PUT("/stations/:id/visits/:date", s.setServed, signed...)
 	v1.Match(read, "/my/reports", s.listReports, signed...)
 	v1.Match(read, "/my/visits", s.myVisits, signed...)
 	v1.PATCH("/reports/:id", s.resolveReport, signed...)

@@ -240,6 +240,8 @@ func readObject(c echo.Context, limit int64, members map[string]any) (map[string
 				kind = station.Msg("a list of strings")
 			case *float64:
 				kind = station.Msg("a number")
+			case *int64:
+				kind = station.Msg("a whole number")
 			}
 			return nil, station.Errorf(station.CodeInvalidParameter, name, "%s must be %s", name, kind)
 		}

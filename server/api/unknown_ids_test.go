@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,6 +46,9 @@ func TestUnknownIDsAre404(t *testing.T) {
 			call{anon, http.MethodGet, "/api/v1/stations/" + id, "", nil},
 			call{anon, http.MethodHead, "/api/v1/stations/" + id, "", nil},
 			call{anon, http.MethodPost, "/api/v1/stations/" + id + "/reports", `{"reason":"closed"}`, nil},
+			call{anon, http.MethodPost, "/api/v1/stations/" + id + "/visits", `{"device":"dev-AAAAAAAAAAAAAAAA"}`, nil},
+			call{admin, http.MethodPut, "/api/v1/stations/" + id + "/visits/2026-01-01", `{"count":1}`, nil},
+			call{op, http.MethodPut, "/api/v1/stations/" + id + "/visits/2026-01-01", `{"count":1}`, nil},
 			call{admin, http.MethodGet, "/api/v1/stations/" + id, "", nil},
 			call{admin, http.MethodPatch, "/api/v1/stations/" + id, edit, []string{"If-Match", `"1"`}},
 			call{admin, http.MethodPatch, "/api/v1/stations/" + id, edit, nil}, // no If-Match: the id comes first
@@ -67,6 +71,11 @@ func TestUnknownIDsAre404(t *testing.T) {
 		)
 	}
 	audit0, reports0 := h.count(t, `SELECT count(*) FROM station_audit`), h.count(t, `SELECT count(*) FROM report`)
+	defer func() {
+		if n := h.count(t, `SELECT count(*) FROM visit`); n != 0 {
+			t.Errorf("unknown ids stored %d visit rows", n)
+		}
+	}()
 	for _, c := range calls {
 		name := fmt.Sprintf("%s %.80s", c.method, c.path)
 		status, header, body := c.who.do(c.method, c.path, c.body, c.header...)
@@ -103,6 +112,9 @@ func TestUnknownIDsAre404(t *testing.T) {
 	}
 }
 
+// pathParam is a parameter in an Echo route (:id), which OpenAPI writes {id}.
+var pathParam = regexp.MustCompile(`:(\w+)`)
+
 // Every served route that takes an id says in OpenAPI that an unknown id answers 404, and says so in
 // its id parameter.
 func TestOpenAPIDocuments404ForIDs(t *testing.T) {
@@ -129,7 +141,7 @@ func TestOpenAPIDocuments404ForIDs(t *testing.T) {
 			continue
 		}
 		n++
-		op, ok := doc.Paths[strings.ReplaceAll(path, ":id", "{id}")][strings.ToLower(method)]
+		op, ok := doc.Paths[pathParam.ReplaceAllString(path, "{$1}")][strings.ToLower(method)]
 		if !ok {
 			t.Errorf("%s is not documented", route)
 			continue

@@ -18,13 +18,15 @@ var zhFormats = map[string]string{
 	"this server keeps no history":                                                                           "本服务器不保存修改历史。",
 	// server/api/errors.go
 	"%s %s: %s": "请求 %s %s：%s",
-	"the server is busy; nothing was changed; try again in a few seconds": "服务器正忙，没有做任何修改，请过几秒钟再试。",
-	"the server could not answer this request; it has been logged":        "服务器无法处理这个请求，此问题已记录。",
-	"there is nothing at this address":                                    "这个地址下没有内容。",
-	"this method is not allowed here":                                     "此处不允许这种请求方式。",
-	"the request is too large":                                            "请求内容太大。",
-	"this content type is not accepted":                                   "不接受这种内容类型。",
-	"the request was refused":                                             "请求被拒绝。",
+	"the server is busy; nothing was changed; try again in a few seconds":                   "服务器正忙，没有做任何修改，请过几秒钟再试。",
+	"the primary server cannot be reached; nothing was changed; try again in a few seconds": "暂时连不上主服务器，没有做任何修改，请过几秒钟再试。",
+	"this replica is %s behind its primary":                                                 "本节点的数据落后主服务器 %s。",
+	"the server could not answer this request; it has been logged":                          "服务器无法处理这个请求，此问题已记录。",
+	"there is nothing at this address":                                                      "这个地址下没有内容。",
+	"this method is not allowed here":                                                       "此处不允许这种请求方式。",
+	"the request is too large":                                                              "请求内容太大。",
+	"this content type is not accepted":                                                     "不接受这种内容类型。",
+	"the request was refused":                                                               "请求被拒绝。",
 	// server/api/hours.go
 	"text (the opening hours to evaluate) is required": "缺少 text（要解析的开放时间文字），请填写。",
 	// server/api/imports.go
@@ -78,6 +80,16 @@ var zhFormats = map[string]string{
 	"%s must be a string":                                                       "%s 必须是字符串。",
 	"reason is required":                                                        "请填写反馈原因 reason。",
 	"reason %.40q is not one of %s":                                             "反馈原因 reason 的值 %.40q 无效，只能是以下之一：%s。",
+	// server/api/visits.go, server/write/visits.go, server/sqlite/visits.go
+	"visits from this address":                                       "来自此网络地址的到访记录",
+	"this server does not count visits":                              "本服务器不统计到访。",
+	"count (the people served that day without the app) is required": "请填写 count（当天未用手机登记的服务人数）。",
+	"device (the app's random id) is required":                       "请填写 device（应用在本机保存的随机编号）。",
+	"device must be %d to %d letters, digits, - or _":                "device 必须是 %d 到 %d 个字母、数字、- 或 _。",
+	"count must be a whole number from 0 to %d":                      "count 必须是 0 到 %d 之间的整数。",
+	"date %.40q is not a day: write it as 2026-12-06":                "日期 %.40q 无效，请写成 2026-12-06 这样的格式。",
+	"date %s is not between %s and today (%s)":                       "日期 %s 不在 %s 到今天（%s）之间。",
+	"station %.40q is closed for good; visits to it are not counted": "驿站 %.40q 已永久关闭，不再统计到访。",
 	// server/api/reports_manage.go
 	"status %q is not open or all":           "状态 status 的值 %q 无效，只能是 open 或 all。",
 	"this server keeps no reports":           "本服务器不保存问题反馈。",
@@ -101,6 +113,7 @@ var zhFormats = map[string]string{
 	"a string":                                                      "文字（字符串）",
 	"a list of strings":                                             "由文字组成的列表",
 	"a number":                                                      "数字",
+	"a whole number":                                                "整数",
 	"%s must be %s":                                                 "%s 必须是%s。",
 	// server/api/stations.go
 	"the station index is still loading; retry shortly":              "驿站数据仍在加载中，请稍后再试。",

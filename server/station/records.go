@@ -62,3 +62,20 @@ type ReportFilter struct {
 	OpenOnly   bool
 	Limit      int // 0 = 1000
 }
+
+// VisitDay is one station's visits on one day (YYYY-MM-DD, Asia/Shanghai): App devices said "I'm
+// here" in the app, and its operator recorded Served people served without it (nil: none recorded).
+type VisitDay struct {
+	StationID string `json:"station_id"`
+	Day       string `json:"day"`
+	App       int64  `json:"app"`
+	Served    *int64 `json:"served"`
+}
+
+// Visits is the day's visits: App + Served.
+func (v VisitDay) Visits() int64 {
+	if v.Served == nil {
+		return v.App
+	}
+	return v.App + *v.Served
+}

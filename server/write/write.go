@@ -1,4 +1,5 @@
-// Package write carries out the product's writes below HTTP: editing a station and importing a list.
+// Package write carries out the product's writes below HTTP: editing a station, importing a list and
+// counting visits.
 // Each is checked, stored with its audit entries in one transaction, and then put into the catalog
 // before it returns, so that the next reader sees it. The HTTP handlers and the command line are thin
 // callers; neither knows the database.
@@ -36,6 +37,9 @@ type Writer struct {
 	Reload func(context.Context) error
 	Now    func() time.Time
 	Log    *slog.Logger
+	// Visits keeps the visits (nil: Store, when it keeps them too; otherwise RecordVisit and
+	// SetServed answer unavailable).
+	Visits VisitStore
 }
 
 // Edit applies p, checked for an admin or not, to station id, which the editor saw at ifVersion.

@@ -17,6 +17,14 @@ function shown(name, value, meta) {
   return String(value);
 }
 
+/** "12月6日：服务 35 人（原为 30 人）" for a count of people served (PUT .../visits/{day}). */
+function servedLine(e) {
+  const [y, m, d] = String(e.after.served_on).split('-').map(Number);
+  const day = t('dayMonth', d, t('monthNames').split(',')[m - 1] || m, y);
+  const was = e.before?.served;
+  return t('servedOn', day, e.after.served) + (was === null || was === undefined ? '' : t('servedWas', was));
+}
+
 /** Loads and draws the history of station id into container. */
 export async function renderHistory(container, id, meta) {
   container.setAttribute('aria-busy', 'true');
@@ -35,6 +43,11 @@ export async function renderHistory(container, id, meta) {
     return;
   }
   container.replaceChildren(el('ol', { class: 'history-list' }, entries.map((e) => {
+    if (e.after && 'served_on' in e.after) {
+      return el('li', { class: 'served' },
+        el('p', { class: 'who' }, el('strong', {}, e.actor || t('someone')), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ', t('actionServed')),
+        el('p', {}, servedLine(e)));
+    }
     const names = [...new Set([...Object.keys(e.before || {}), ...Object.keys(e.after || {})])];
     return el('li', { 'data-version': String(e.version) },
       el('p', { class: 'who' },
