@@ -145,7 +145,7 @@ export function visitsChart(months, from, to) {
     if (++mm > 12) { mm = 1; yy++; }
   }
   const max = Math.max(1, ...list.map(([, v]) => v));
-  const W = 600, H = 220, top = 24, bottom = 28, gap = 4;
+  const W = 400, H = 200, top = 22, bottom = 26, gap = 3;
   const bw = (W - gap * (list.length + 1)) / Math.max(1, list.length);
   const bars = list.map(([m, v], i) => {
     const h = Math.round((H - top - bottom) * v / max);
@@ -154,7 +154,10 @@ export function visitsChart(months, from, to) {
     return svg('g', { 'data-month': m },
       svg('rect', { x: bx, y: H - bottom - h, width: bw.toFixed(1), height: h, class: 'bar' }, svg('title', {}, `${label} ${num(v)}`)),
       v ? svg('text', { x: (Number(bx) + bw / 2).toFixed(1), y: H - bottom - h - 4, 'text-anchor': 'middle', class: 'bar-value' }, num(v)) : null,
-      svg('text', { x: (Number(bx) + bw / 2).toFixed(1), y: H - 8, 'text-anchor': 'middle', class: 'bar-label' }, t('dashMonth', Number(m.slice(5)))));
+      // more than six months: every other one named, counted back from the last, so the names fit
+      list.length <= 6 || (list.length - 1 - i) % 2 === 0
+        ? svg('text', { x: (Number(bx) + bw / 2).toFixed(1), y: H - 8, 'text-anchor': 'middle', class: 'bar-label' }, t('dashMonth', Number(m.slice(5))))
+        : null);
   });
   const total = list.reduce((s, [, v]) => s + v, 0);
   return [
