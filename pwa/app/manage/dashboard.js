@@ -184,14 +184,15 @@ async function unconfirmedList(box, adcode) {
 /** The open reports (all areas: reports carry no area), each opening its station. */
 async function openReports(box) {
   try {
-    const data = await api.get(api.withQuery('/api/v1/admin/reports', { status: 'open' }));
+    const data = await api.get(api.withQuery('/api/v1/admin/reports', { status: 'open', per_page: 20 }));
     const shown = data.reports.slice(0, 20);
+    const total = data.total ?? data.reports.length;
     box.replaceChildren(
-      el('p', { class: 'count' }, data.reports.length ? t('reportCount', num(data.reports.length)) : t('noOpenReports')),
+      el('p', { class: 'count' }, total ? t('reportCount', num(total)) : t('noOpenReports')),
       el('ol', { class: 'plain-list', id: 'open-reports' }, shown.map((r) => el('li', {},
         el('a', { href: `#/station/${encodeURIComponent(r.station_id)}`, class: 'station-link' }, r.station_name || r.station_id),
         el('span', { class: 'meta' }, `${t(reasonKey.get(r.reason) || 'reasonOther')} · ${when(r.created_at)}`)))),
-      ...(data.reports.length > shown.length ? [el('a', { href: '#/reports', class: 'button secondary' }, t('dashAllReports'))] : []));
+      ...(total > shown.length ? [el('a', { href: '#/reports', class: 'button secondary' }, t('dashAllReports'))] : []));
   } catch (e) {
     box.replaceChildren(el('p', { class: 'error' }, e.message));
   }
