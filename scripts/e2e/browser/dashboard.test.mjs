@@ -130,6 +130,20 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     await noLatin(page);
     if (shots) await page.screenshot({ path: `${shots}/city-${viewport.width}.png` });
     if (shots) await page.screenshot({ path: `${shots}/city-${viewport.width}-full.png`, fullPage: true });
+    // Every touch target a gloved finger can hit: 48 px.
+    const small = await page.$$eval('#view a, #view button, #view input', (els) => els.filter((e) => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height < 48 && !e.closest('svg');
+    }).map((e) => `${e.tagName} ${e.className} ${e.textContent.slice(0, 12)}`));
+    assert.deepEqual(small, [], 'touch targets under 48 px');
+
+    // In English, the same screen in English.
+    await page.click('#lang');
+    await page.waitForFunction(() => /Stations of/.test(document.querySelector('.screen-title')?.textContent));
+    await page.waitForSelector('#gap-count');
+    assert.match(await page.textContent('#totals'), /Confirmed within 180 days/);
+    if (shots) await page.screenshot({ path: `${shots}/city-${viewport.width}-en.png` });
+    await page.click('#lang');
     await clean(page, problems);
     await context.close();
   });
