@@ -4,6 +4,8 @@
 //   #/reports   problem reports                         #/import      admin: import and export
 //   #/users     admin: accounts                         #/user/ID     admin: one account
 //   #/dashboard admin: the numbers of the province      #/dashboard/ADCODE  of a city or district
+//   #/holidays  admin: the public-holiday calendar (and, from 1 October while next year is missing, a
+//               banner above every admin screen with a box to paste the State Council's notice into)
 
 import { t, setLang, getLang } from '../i18n.js';
 import { el } from '../ui.js';
@@ -15,6 +17,7 @@ import { renderReports } from './reports.js';
 import { renderImport } from './admin-import.js';
 import { renderUsers, renderUser } from './admin-users.js';
 import { renderDashboard } from './dashboard.js';
+import { renderHolidays, renderHolidayBanner } from './holidays.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -30,7 +33,7 @@ const ctx = {
 
 const tabs = {
   operator: [['#/stations', 'tabMyStations'], ['#/reports', 'tabReports']],
-  admin: [['#/stations', 'tabStations'], ['#/dashboard', 'tabDashboard'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/users', 'tabUsers']],
+  admin: [['#/stations', 'tabStations'], ['#/dashboard', 'tabDashboard'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/holidays', 'tabHolidays'], ['#/users', 'tabUsers']],
 };
 
 function applySettings() {
@@ -69,6 +72,7 @@ function showLogin(notice) {
   $('#logout').hidden = true;
   applySettings();
   drawTabs('');
+  renderHolidayBanner($('#banner'), ctx);
   renderLogin($('#view'), {
     notice,
     onSignedIn: (session) => {
@@ -96,6 +100,7 @@ function route() {
   else if (hash === '#/reports') renderReports(view, ctx);
   else if (admin && hash === '#/import') renderImport(view, ctx);
   else if (admin && hash === '#/users') renderUsers(view, ctx);
+  else if (admin && hash === '#/holidays') renderHolidays(view, ctx);
   else if (admin && (m = /^#\/user\/(\d+)$/.exec(hash))) renderUser(view, m[1]);
   else if (admin && (m = /^#\/dashboard(?:\/(\d{6}))?$/.exec(hash))) renderDashboard(view, ctx, m[1] || '');
   else {
@@ -103,6 +108,7 @@ function route() {
     renderStations(view, ctx);
   }
   drawTabs(hash);
+  renderHolidayBanner($('#banner'), ctx, hash === '#/holidays'); // that screen has its own paste box
   // Moving to a screen moves the keyboard and the screen reader to its heading.
   view.querySelector('.screen-title')?.focus({ preventScroll: false });
 }
