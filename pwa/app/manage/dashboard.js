@@ -236,7 +236,8 @@ export async function renderDashboard(view, ctx, adcode = '') {
   // Crumbs back up: the province, then the city of a district.
   const crumbs = el('p', { class: 'crumbs' },
     adcode ? el('a', { href: '#/dashboard', class: 'back' }, t('dashBackProvince')) : null,
-    level === 'one' ? el('a', { href: `#/dashboard/${row.city_adcode}`, class: 'back' }, t('dashBackTo', city.areas.find((r) => r.adcode === row.city_adcode)?.name || '')) : null);
+    level === 'one' ? el('a', { href: `#/dashboard/${row.city_adcode}`, class: 'back' }, t('dashBackTo', city.areas.find((r) => r.adcode === row.city_adcode)?.name || '')) : null,
+    level === 'one' ? el('a', { href: `/poster?district=${encodeURIComponent(adcode)}`, class: 'poster-link', target: '_blank', rel: 'noopener' }, t('dashPrintCodes')) : null);
 
   // The period: other days on request.
   const fromIn = el('input', { type: 'date', id: 'dash-from', value: city.from, max: today() });

@@ -141,6 +141,18 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     }).map((e) => `${e.tagName} ${e.className} ${e.textContent.slice(0, 12)}`));
     assert.deepEqual(small, [], 'touch targets under 48 px');
 
+    // A district's row opens the district: its numbers and its map alone.
+    const d = districts.find((r) => r.coverage_3km < 1) || districts[0];
+    await page.click(`#areas tr[data-adcode="${d.adcode}"] a.area-link`);
+    await page.waitForFunction((a) => location.hash === `#/dashboard/${a}`, d.adcode);
+    await page.waitForSelector('#gap-count');
+    assert.match(await page.textContent('.screen-title'), new RegExp(d.name));
+    assert.equal(await tile('stations'), num(d.stations));
+    assert.equal(await page.locator('#coverage-map path.area').count(), 1);
+    if (shots) await page.screenshot({ path: `${shots}/district-${viewport.width}.png` });
+    await page.goBack();
+    await page.waitForSelector('#areas caption');
+
     // In English, the same screen in English.
     await page.click('#lang');
     await page.waitForFunction(() => /Stations of/.test(document.querySelector('.screen-title')?.textContent));
