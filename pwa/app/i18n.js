@@ -410,6 +410,7 @@ const table = {
   dashFrom: ['从', 'From'],
   dashTo: ['到', 'To'],
   dashShow: ['查看', 'Show'],
+  dashBadPeriod: ['请填写两个日期，开始日期不能晚于结束日期。', 'Give both days, the first not after the last.'],
   dashDownloadXLSX: ['下载表格', 'Download XLSX'],
   dashDownloadCSV: ['下载表格（纯文本）', 'Download CSV'],
   myVisitsTitle: ['我的驿站每月到访人次', 'Visits to my stations per month'],

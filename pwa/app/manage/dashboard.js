@@ -246,8 +246,15 @@ export async function renderDashboard(view, ctx, adcode = '') {
     el('div', { class: 'field' }, el('label', { for: 'dash-from' }, t('dashFrom')), fromIn),
     el('div', { class: 'field' }, el('label', { for: 'dash-to' }, t('dashTo')), toIn),
     el('button', { type: 'submit', class: 'primary' }, t('dashShow')));
+  const formMsg = el('p', { class: 'field-error', role: 'alert', hidden: true });
+  form.append(formMsg);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    if (!fromIn.value || !toIn.value || fromIn.value > toIn.value) {
+      formMsg.textContent = t('dashBadPeriod');
+      formMsg.hidden = false;
+      return;
+    }
     period.from = fromIn.value; period.to = toIn.value;
     renderDashboard(view, ctx, adcode);
   });

@@ -115,6 +115,21 @@ for (const viewport of [{ width: 360, height: 640 }, { width: 1280, height: 800 
     if (shots) await page.screenshot({ path: `${shots}/dashboard-${viewport.width}.png` });
     if (shots) await page.screenshot({ path: `${shots}/dashboard-${viewport.width}-full.png`, fullPage: true });
 
+    // Other days: a first day after the last is refused on the page, in words; a good period shows.
+    await page.fill('#dash-from', '2026-06-02');
+    await page.fill('#dash-to', '2026-06-01');
+    await page.click('form.period button[type="submit"]');
+    assert.match(await page.textContent('form.period .field-error'), /开始日期不能晚于结束日期/);
+    await page.fill('#dash-from', '2026-06-01');
+    await page.click('form.period button[type="submit"]');
+    await page.waitForFunction(() => /2026年6月1日至2026年6月1日/.test(document.querySelector('.dashboard > .count')?.textContent));
+    await page.waitForSelector('#totals');
+    await page.fill('#dash-from', `${new Date().getFullYear()}-01-01`);
+    await page.fill('#dash-to', new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10));
+    await page.click('form.period button[type="submit"]');
+    await page.waitForFunction(() => !/6月1日至/.test(document.querySelector('.dashboard > .count')?.textContent));
+    await page.waitForSelector('#areas tbody tr');
+
     // A city's row opens its districts and the map of its uncovered cells.
     const city = api.areas[0];
     await page.click(`#areas tr[data-adcode="${city.adcode}"] a.area-link`);
