@@ -286,6 +286,30 @@ func TestAdminStats(t *testing.T) {
 	if n := decode[map[string]any](t, body)["total"].(float64); int(n) != d.Active-d.Verified {
 		t.Errorf("unconfirmed in %s: %v, want %d", d.Name, n, d.Active-d.Verified)
 	}
+
+	// Coverage follows the data: closing the stations of the district with the fewest leaves some of
+	// its land uncovered (coverage is kept per data version, and a closed station covers nothing).
+	sparse := districts.Areas[0]
+	for _, r := range districts.Areas {
+		if r.Active > 0 && (sparse.Active == 0 || r.Active < sparse.Active) {
+			sparse = r
+		}
+	}
+	closed := 0
+	for _, st := range ts.stations {
+		if st.Adcode != sparse.Adcode || st.Status == station.Closed {
+			continue
+		}
+		res, _ := admin.do(t, http.MethodGet, "/api/v1/stations/"+st.ID, "")
+		if res, body := admin.do(t, http.MethodPatch, "/api/v1/stations/"+st.ID, `{"status":"closed"}`, "If-Match", res.Header.Get("ETag")); res.StatusCode != 200 {
+			t.Fatalf("close %s: %d %s", st.ID, res.StatusCode, body)
+		}
+		closed++
+	}
+	_, body = get("/api/v1/admin/stats/coverage?adcode=" + sparse.Adcode)
+	if m := decode[map[string]any](t, body)["meta"].(map[string]any); int(m["cells_covered"].(float64)) >= sparse.Covered {
+		t.Errorf("%s after closing its %d stations: %v cells covered, before %d", sparse.Name, closed, m["cells_covered"], sparse.Covered)
+	}
 }
 
 func TestAdminStatsRefusals(t *testing.T) {
