@@ -40,6 +40,7 @@ type Config struct {
 	APIBurst        int           `key:"api-burst" help:"API requests one client address may make at once before api-rate applies"`
 	UploadMinRate   int           `key:"upload-min-rate" help:"bytes a second an import upload must bring, averaged over every upload-rate-window, or it is ended (408) and the import lock freed"`
 	UploadWindow    time.Duration `key:"upload-rate-window" help:"the window over which upload-min-rate is measured (100ms to 10m)"`
+	PublicURL       string        `key:"public-url" help:"the address riders reach the app at, such as https://yizhan.example.cn: station QR codes and posters link to {public-url}/s/{id}; empty = the scheme and host of each request"`
 }
 
 // Defaults are the values used when nothing else sets a key.
@@ -243,6 +244,13 @@ func (c Config) Validate() error {
 	}
 	if c.UploadWindow < 100*time.Millisecond || c.UploadWindow > 10*time.Minute {
 		errs = append(errs, fmt.Errorf("upload-rate-window: %v is not between 100ms and 10m", c.UploadWindow))
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" ||
+			strings.HasSuffix(c.PublicURL, "?") || strings.HasSuffix(c.PublicURL, "#") {
+			errs = append(errs, fmt.Errorf("public-url: %q is not an http(s) address such as https://yizhan.example.cn", c.PublicURL))
+		}
 	}
 	return errors.Join(errs...)
 }

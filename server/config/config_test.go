@@ -82,6 +82,9 @@ func TestLoadRejects(t *testing.T) {
 		{"session lifetime of seconds", "testdata/bad-session.yaml", nil, nil, "session-lifetime"},
 		{"negative API rate from env", "", map[string]string{"YIZHAN_API_RATE": "-1"}, nil, "api-rate"},
 		{"API burst of zero from flag", "", nil, []string{"--api-burst", "0"}, "api-burst"},
+		{"public URL without a scheme", "", map[string]string{"YIZHAN_PUBLIC_URL": "yizhan.example.cn"}, nil, "public-url"},
+		{"public URL with a query", "", nil, []string{"--public-url", "https://yizhan.example.cn/?a=1"}, "public-url"},
+		{"public URL of another scheme", "", nil, []string{"--public-url", "ftp://yizhan.example.cn"}, "public-url"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
