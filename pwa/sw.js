@@ -24,6 +24,8 @@ const shellFiles = [
   '/app/ui.js',
   '/app/nav.js',
   '/app/reports.js',
+  '/app/outbox.js',
+  '/app/visits.js',
   '/app/worker.js',
   '/app/dataset.js',
   '/app/openstate.js',

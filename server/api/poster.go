@@ -44,6 +44,7 @@ type poster struct {
 
 type posterDoc struct {
 	Title, Paper string
+	OtherPaper   string // the same page on the other paper size
 	Posters      []poster
 }
 
@@ -125,7 +126,14 @@ func (s *server) posterParams(c echo.Context) (posterDoc, error) {
 	if paper != "a4" && paper != "a5" {
 		return posterDoc{}, station.Errorf(station.CodeInvalidParameter, "paper", "paper %.20q is not a4 or a5", paper)
 	}
-	return posterDoc{Paper: paper}, nil
+	other := url.Values{"paper": {"a5"}}
+	if paper == "a5" {
+		other.Set("paper", "a4")
+	}
+	if d, ok, _ := q.get("district"); ok {
+		other.Set("district", d)
+	}
+	return posterDoc{Paper: paper, OtherPaper: c.Request().URL.Path + "?" + other.Encode()}, nil
 }
 
 func isAdcode(s string) bool {
