@@ -203,3 +203,35 @@ test('the poster: name, code, words to scan by, hours in words in both languages
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('the people an operator served are in the station\'s history, in words', async () => {
+  const [, [id]] = await nearestIds();
+  const password = 'pass phrase for the e2e operator';
+  execFileSync(srv.bin, ['user', 'add', 'e2eop', '--role', 'operator', '--stations', id, '--db', srv.db], { cwd: root, input: password + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  const { context, page, problems } = await phone();
+  await page.goto(`${srv.base}/manage.html`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.getByLabel('用户名').fill('e2eop');
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForSelector('#tabs:not([hidden])');
+  // Recorded through the API with the page's own session, as the operator's numbers page would.
+  for (const count of [30, 35]) {
+    const status = await page.evaluate(async ([path, body]) => {
+      const csrf = (await (await fetch('/api/v1/session')).json()).csrf_token;
+      return (await fetch(path, { method: 'PUT', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body })).status;
+    }, [`/api/v1/stations/${id}/visits/2026-12-06`, JSON.stringify({ count })]);
+    assert.equal(status, 200);
+  }
+  await page.click(`#my-stations li[data-id="${id}"] a`);
+  await page.waitForSelector('#history li.served');
+  const served = await page.$$eval('#history li.served', (els) => els.map((e) => e.textContent));
+  assert.equal(served.length, 2);
+  assert.match(served[0], /e2eop · .* · 登记服务人数/);
+  assert.match(served[0], /12月6日：服务 35 人（原为 30 人）/);
+  assert.match(served[1], /12月6日：服务 30 人$/);
+  await page.locator('#history li.served').first().scrollIntoViewIfNeeded();
+  await shot(page, 'history-served');
+  await noCSPViolations(page, problems);
+  await context.close();
+});
