@@ -18,6 +18,7 @@ import (
 
 	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/catalog"
+	"github.com/yizhan/yizhan/server/cluster"
 	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/write"
 )
@@ -75,6 +76,15 @@ type Deps struct {
 	// and X-Forwarded-Proto (HTTPS, for Secure cookies and HSTS) are believed. Empty: the connection's
 	// peer is the client and only a TLS connection is HTTPS.
 	TrustedProxies []netip.Prefix
+	// Node is this server's place in a LiteFS cluster (nil: it stands alone). A replica forwards every
+	// write to its primary and answers once it has the write's data; the primary stamps each write's
+	// answer with its replication position.
+	Node *cluster.Node
+	// CatchUp brings the catalog up to the database's data version (a replica's step after a forwarded
+	// write arrived); nil: nothing to do.
+	CatchUp func(context.Context) error
+	// MaxLag is how far behind its primary a replica may be and still be ready (zero: DefaultMaxLag).
+	MaxLag time.Duration
 }
 
 // MapConfig is a raster tile source for the PWA's map.
@@ -142,7 +152,8 @@ func New(d Deps) *echo.Echo {
 	// A panic becomes a 500 through handleError, which logs it with the request id; Echo's own log line
 	// (a stack trace, outside the JSON log) is turned off.
 	recoverPanics := middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true})
-	e.Use(s.observe, recoverPanics, s.securityHeaders, s.limitClients) // limitClients: /api/v1/* only
+	// forwardWrites: a replica sends writes to its primary, which limits them by the client's address.
+	e.Use(s.observe, recoverPanics, s.securityHeaders, s.forwardWrites, s.limitClients) // limitClients: /api/v1/* only
 
 	// Every read answers HEAD too (net/http sends the headers and drops the body).
 	read := []string{http.MethodGet, http.MethodHead}

@@ -67,6 +67,7 @@ var statusOf = map[string]int{
 	codec.CodeUnsupportedFileType:  http.StatusUnsupportedMediaType,
 	codeUploadIncomplete:           http.StatusBadRequest,
 	codeUploadTooSlow:              http.StatusRequestTimeout,
+	codePrimaryUnavailable:         http.StatusServiceUnavailable,
 }
 
 // handleError is Echo's single error handler. Domain errors carry a safe detail; Echo's own errors
@@ -172,6 +173,7 @@ var messages = map[string]station.Label{
 	station.CodePreconditionNeeded: {Zh: "缺少版本号（If-Match）", En: "If-Match required"},
 	codeImportRunning:              {Zh: "另一个导入正在进行", En: "Another import is running"},
 	codeURITooLong:                 {Zh: "请求地址过长", En: "URI too long"},
+	codePrimaryUnavailable:         {Zh: "主服务器暂时无法连接", En: "Primary unreachable"},
 	codec.CodeUnsupportedFileType:  {Zh: "不支持的文件类型", En: "Unsupported file type"},
 	codeUploadIncomplete:           {Zh: "文件未传完", En: "Upload incomplete"},
 	codeUploadTooSlow:              {Zh: "上传过慢", En: "Upload too slow"},

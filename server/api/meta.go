@@ -8,10 +8,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/yizhan/yizhan/server/catalog"
+	"github.com/yizhan/yizhan/server/cluster"
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -100,5 +102,14 @@ func (s *server) readyz(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"status": "ready", "data_version": snap.Version, "station_count": snap.Len()})
+	role, lag := s.replication()
+	answer := map[string]any{"status": "ready", "data_version": snap.Version, "station_count": snap.Len(), "role": role}
+	if role == cluster.Replica {
+		answer["lag_ms"] = lag.Milliseconds()
+		if lag > orDuration(s.MaxLag, DefaultMaxLag) {
+			// Behind its primary: the balancer should send riders elsewhere until it catches up.
+			return station.Errorf(station.CodeUnavailable, "", "this replica is %s behind its primary", lag.Round(time.Second))
+		}
+	}
+	return c.JSON(http.StatusOK, answer)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/yizhan/yizhan/server/cluster"
 )
 
 // requestIDHeader carries the id of a request in the answer; the same id is in the log lines and in
@@ -39,14 +40,15 @@ func (s *server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 
 // metrics are what /metrics exposes, in a registry of the server's own (no global state).
 type metrics struct {
-	mu        sync.RWMutex
-	byKey     map[routeKey]routeMetrics // the labelled series, looked up once per route and code
-	reg       *prometheus.Registry
-	requests  *prometheus.CounterVec   // route, method, code
-	durations *prometheus.HistogramVec // route, method
-	imports   *prometheus.CounterVec   // result: applied, dry_run, rejected
-	importDur prometheus.Histogram
-	dbErrors  prometheus.Counter
+	mu          sync.RWMutex
+	byKey       map[routeKey]routeMetrics // the labelled series, looked up once per route and code
+	reg         *prometheus.Registry
+	requests    *prometheus.CounterVec   // route, method, code
+	durations   *prometheus.HistogramVec // route, method
+	imports     *prometheus.CounterVec   // result: applied, dry_run, rejected
+	importDur   prometheus.Histogram
+	dbErrors    prometheus.Counter
+	unforwarded prometheus.Counter
 }
 
 type routeKey struct {
@@ -92,6 +94,9 @@ func newMetrics(s *server) *metrics {
 		Name: "yizhan_import_duration_seconds", Help: "Time to check and write an import.",
 		Buckets: prometheus.ExponentialBuckets(0.05, 2, 12),
 	})
+	m.unforwarded = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "yizhan_writes_unforwarded_total", Help: "Writes a replica could not forward to its primary (answered 503, nothing changed).",
+	})
 	m.dbErrors = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "yizhan_internal_errors_total", Help: "Requests that failed inside the server (database errors among them): each is logged.",
 	})
@@ -104,11 +109,14 @@ func newMetrics(s *server) *metrics {
 			return f(float64(snap.Version), float64(snap.Len()))
 		}
 	}
-	m.reg.MustRegister(m.requests, m.durations, m.imports, m.importDur, m.dbErrors,
+	m.reg.MustRegister(m.requests, m.durations, m.imports, m.importDur, m.dbErrors, m.unforwarded,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yizhan_data_version", Help: "Data version of the stations being served."},
 			snapshotValue(func(v, _ float64) float64 { return v })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yizhan_stations", Help: "Stations in the index being served."},
 			snapshotValue(func(_, n float64) float64 { return n })),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yizhan_replication_lag_seconds",
+			Help: "How far this replica is behind its primary (0 on a primary or a node that stands alone)."},
+			func() float64 { _, lag := s.replication(); return lag.Seconds() }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yizhan_stations_patched",
 			Help: "Stations changed in place since the index was last built; the index is rebuilt in the background past 4096."},
 			func() float64 {
@@ -118,6 +126,16 @@ func newMetrics(s *server) *metrics {
 				return 0
 			}),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, role := range []cluster.Role{cluster.Standalone, cluster.Primary, cluster.Replica} {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yizhan_node_role",
+			Help: "1 for this node's role in its LiteFS cluster (standalone without LiteFS), 0 for the others.", ConstLabels: prometheus.Labels{"role": string(role)}},
+			func() float64 {
+				if now, _ := s.replication(); now == role {
+					return 1
+				}
+				return 0
+			}))
+	}
 	return m
 }
 

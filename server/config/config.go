@@ -40,6 +40,9 @@ type Config struct {
 	APIBurst        int           `key:"api-burst" help:"API requests one client address may make at once before api-rate applies"`
 	UploadMinRate   int           `key:"upload-min-rate" help:"bytes a second an import upload must bring, averaged over every upload-rate-window, or it is ended (408) and the import lock freed"`
 	UploadWindow    time.Duration `key:"upload-rate-window" help:"the window over which upload-min-rate is measured (100ms to 10m)"`
+	CacheDir        string        `key:"cache-dir" help:"folder for the station cache file (a fast next start); empty = beside the database, or none when the database is in a LiteFS mount"`
+	PrimaryURL      string        `key:"primary-url" help:"in a LiteFS cluster: the primary's HTTP address, {primary} standing for the name in LiteFS's .primary file (its lease hostname)"`
+	MaxLag          time.Duration `key:"max-lag" help:"in a LiteFS cluster: a replica further behind its primary than this answers /readyz 503 (1s to 24h)"`
 	PublicURL       string        `key:"public-url" help:"the address riders reach the app at, such as https://yizhan.example.cn: station QR codes and posters link to {public-url}/s/{id}; empty = the scheme and host of each request"`
 }
 
@@ -59,6 +62,8 @@ func Defaults() Config {
 		APIBurst:        300,
 		UploadMinRate:   1 << 10,
 		UploadWindow:    10 * time.Second,
+		PrimaryURL:      "http://{primary}",
+		MaxLag:          10 * time.Second,
 	}
 }
 
@@ -205,6 +210,12 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("log-level: %q is not debug, info, warn or error", c.LogLevel))
+	}
+	if c.MaxLag < time.Second || c.MaxLag > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("max-lag: %v is not between 1s and 24h", c.MaxLag))
+	}
+	if !strings.Contains(c.PrimaryURL, "{primary}") {
+		errs = append(errs, fmt.Errorf("primary-url: %q has no {primary} for the primary's name", c.PrimaryURL))
 	}
 	if c.PollInterval < 10*time.Millisecond {
 		errs = append(errs, fmt.Errorf("poll-interval: %v is below 10ms", c.PollInterval))

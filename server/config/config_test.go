@@ -41,7 +41,8 @@ func TestLoadFile(t *testing.T) {
 		MapTiles: "https://webrd01.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z} https://webrd02.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}",
 		MapCRS:   "gcj02", MapAttrib: "© 高德地图", MapMaxZoom: 18,
 		SessionLifetime: 8 * time.Hour, SessionIdle: 30 * time.Minute,
-		TrustedProxies: "127.0.0.1 10.1.0.0/16", APIRate: 50, APIBurst: 500, UploadMinRate: 2048, UploadWindow: 30 * time.Second}
+		TrustedProxies: "127.0.0.1 10.1.0.0/16", APIRate: 50, APIBurst: 500, UploadMinRate: 2048, UploadWindow: 30 * time.Second,
+		CacheDir: "/var/cache/yizhan", PrimaryURL: "http://{primary}:8080", MaxLag: 30 * time.Second}
 	if c != want {
 		t.Fatalf("got %+v, want %+v", c, want)
 	}
@@ -82,6 +83,9 @@ func TestLoadRejects(t *testing.T) {
 		{"session lifetime of seconds", "testdata/bad-session.yaml", nil, nil, "session-lifetime"},
 		{"negative API rate from env", "", map[string]string{"YIZHAN_API_RATE": "-1"}, nil, "api-rate"},
 		{"API burst of zero from flag", "", nil, []string{"--api-burst", "0"}, "api-burst"},
+		{"primary URL without {primary} from env", "", map[string]string{"YIZHAN_PRIMARY_URL": "http://node-1:8080"}, nil, "primary-url"},
+		{"max lag of milliseconds from flag", "", nil, []string{"--max-lag", "500ms"}, "max-lag"},
+		{"max lag of a week from env", "", map[string]string{"YIZHAN_MAX_LAG": "168h"}, nil, "max-lag"},
 		{"public URL without a scheme", "", map[string]string{"YIZHAN_PUBLIC_URL": "yizhan.example.cn"}, nil, "public-url"},
 		{"public URL with a query", "", nil, []string{"--public-url", "https://yizhan.example.cn/?a=1"}, "public-url"},
 		{"public URL of another scheme", "", nil, []string{"--public-url", "ftp://yizhan.example.cn"}, "public-url"},

@@ -78,6 +78,7 @@ func (c *cityGen) run() []Station {
 	// then group by district (stable, so the shuffle order is the serial order).
 	c.rng.Shuffle(len(c.out), func(i, j int) { c.out[i], c.out[j] = c.out[j], c.out[i] })
 	slices.SortStableFunc(c.out, func(a, b Station) int { return strings.Compare(a.District.Adcode, b.District.Adcode) })
+	distinguish(c.out)
 	return c.out
 }
 

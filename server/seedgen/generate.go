@@ -56,6 +56,8 @@ type Station struct {
 	Phone        string
 	Operator     string
 	VerifiedAt   string // RFC 3339 with +08:00, or empty
+
+	street *Street // the township-level unit it was named after
 }
 
 // microPoint converts micro-degrees to the float64 values a CSV reader

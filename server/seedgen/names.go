@@ -264,3 +264,77 @@ func (c *cityGen) road(s *Street) string {
 		return dir() + ch() + word
 	}
 }
+
+// distinguish renames the stations of a city whose name an earlier one already has, as published lists
+// tell such stations apart, so that a rider can tell which one the app means: by the community when the
+// name starts with its street's (站前街道繁荣社区爱心驿站) and the street has a community not yet used, else
+// by an ordinal before the kind of station (站前街道第二爱心驿站). It draws no random numbers, so the rest
+// of the seed stays as it was.
+func distinguish(list []Station) {
+	taken := make(map[string]bool, len(list))
+	for _, s := range list {
+		taken[s.Name] = true
+	}
+	seen := make(map[string]bool, len(list))
+	ordinals := map[string]int{} // the last ordinal given to a name, so that the next starts after it
+	for i := range list {
+		s := &list[i]
+		if !seen[s.Name] {
+			seen[s.Name] = true
+			continue
+		}
+		s.Name, s.Operator = another(s, taken, ordinals)
+		taken[s.Name], seen[s.Name] = true, true
+	}
+}
+
+// kindWords end station names, longest first: an ordinal goes before them.
+var kindWords = []string{
+	"新就业形态劳动者服务站", "户外劳动者服务站", "党群服务中心", "爱心驿站", "暖心驿站", "工会驿站", "快递驿站",
+	"司机之家", "便民服务站", "休息室", "休息点",
+}
+
+// another is a name for s that is not taken, and the operator that goes with it.
+func another(s *Station, taken map[string]bool, ordinals map[string]int) (name, operator string) {
+	if st := s.street; st != nil && strings.HasPrefix(s.Name, st.Name) {
+		rest := strings.TrimPrefix(s.Name, st.Name)
+		for _, cm := range st.Communities {
+			if n := st.Name + cm + rest; !taken[n] {
+				if rest == "爱心驿站" || rest == "党群服务中心" {
+					return n, communityCommittee(cm) // the community runs it
+				}
+				return n, s.Operator
+			}
+		}
+	}
+	prefix, suffix := s.Name, ""
+	for _, w := range kindWords {
+		if strings.HasSuffix(s.Name, w) {
+			prefix, suffix = strings.TrimSuffix(s.Name, w), w
+			break
+		}
+	}
+	for k := max(2, ordinals[s.Name]+1); ; k++ {
+		n := prefix + strconv.Itoa(k) + "号" + suffix // only in lists far larger than the province's
+		if k < 100 {
+			n = prefix + "第" + chineseNumber(k) + suffix
+		}
+		if !taken[n] {
+			ordinals[s.Name] = k
+			return n, s.Operator
+		}
+	}
+}
+
+// chineseNumber writes 1–99 in Chinese numerals: 二, 十, 十二, 二十三.
+func chineseNumber(n int) string {
+	digits := []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n < 10:
+		return digits[n]
+	case n < 20:
+		return "十" + digits[n%10]
+	default:
+		return digits[n/10] + "十" + digits[n%10]
+	}
+}

@@ -408,3 +408,38 @@ func TestGenerateSmallAndIDs(t *testing.T) {
 		t.Errorf("ids not sorted: %v", ids)
 	}
 }
+
+// A rider must be able to tell which station the app means: at least 90% of the names are distinct,
+// and no two stations with the same name are within 2 km of each other (measured by haversine, not by
+// the generator's grid).
+func TestSeedFileNamesTellApart(t *testing.T) {
+	_, rows := loadSeed(t)
+	byName := map[string][]orb.Point{}
+	for _, r := range rows {
+		byName[r["name"]] = append(byName[r["name"]], point(t, r))
+	}
+	if share := float64(len(byName)) / float64(len(rows)); share < 0.9 {
+		t.Errorf("%d distinct names for %d stations (%.1f%%), want at least 90%%", len(byName), len(rows), 100*share)
+	}
+	haversineKm := func(a, b orb.Point) float64 {
+		rad := math.Pi / 180
+		dLat, dLon := (b[1]-a[1])*rad, (b[0]-a[0])*rad
+		h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(a[1]*rad)*math.Cos(b[1]*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
+		return 2 * 6371.0088 * math.Asin(math.Sqrt(h))
+	}
+	near := 0
+	for name, pts := range byName {
+		for i := range pts {
+			for j := i + 1; j < len(pts); j++ {
+				if d := haversineKm(pts[i], pts[j]); d < 2 {
+					if near++; near <= 5 {
+						t.Errorf("two stations named %s %.2f km apart", name, d)
+					}
+				}
+			}
+		}
+	}
+	if near > 0 {
+		t.Errorf("%d pairs of stations with the same name less than 2 km apart", near)
+	}
+}

@@ -22,7 +22,7 @@ func (c *cityGen) add(k station.Kind, p place) {
 	if !nearItsDistrict(p) {
 		return // the caller places another
 	}
-	s := Station{Kind: k, Lon: p.lon, Lat: p.lat, District: p.d}
+	s := Station{Kind: k, Lon: p.lon, Lat: p.lat, District: p.d, street: p.street}
 	s.Name, s.Operator = c.name(k, p)
 	s.Address = c.address(p)
 

@@ -29,7 +29,16 @@ const cacheMagic = "yizhan-stations-2\n"
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-func (db *DB) cachePath() string { return db.path + ".cache" }
+func (db *DB) cachePath() string {
+	if db.cacheDir == "" {
+		return ""
+	}
+	return filepath.Join(db.cacheDir, filepath.Base(db.path)+".cache")
+}
+
+// KeepCacheIn puts the station cache file in dir instead of beside the database ("": keep none, as on
+// a LiteFS mount, which holds only databases). Call it before the first read.
+func (db *DB) KeepCacheIn(dir string) { db.cacheDir = dir }
 
 // errCacheMiss means the cache file is absent or belongs to another data state.
 var errCacheMiss = errors.New("station cache does not match")
@@ -37,7 +46,10 @@ var errCacheMiss = errors.New("station cache does not match")
 // writeCache replaces the cache with stations at (version, token). A crash leaves either the old file or
 // the new one (the checksum catches a file torn by power loss).
 func (db *DB) writeCache(version int64, token string, stations station.List) error {
-	tmp, err := os.CreateTemp(filepath.Dir(db.path), ".stations-cache-*")
+	if db.cacheDir == "" {
+		return nil
+	}
+	tmp, err := os.CreateTemp(db.cacheDir, ".stations-cache-*")
 	if err != nil {
 		return err
 	}

@@ -28,9 +28,11 @@ var migrationFS embed.FS
 
 // DB is an open Yizhan database.
 type DB struct {
-	path  string
-	write *sql.DB // one connection: SQLite allows one writer at a time
-	read  *sql.DB
+	path string
+	// cacheDir holds the station cache file; "" keeps none (KeepCacheIn).
+	cacheDir string
+	write    *sql.DB // one connection: SQLite allows one writer at a time
+	read     *sql.DB
 }
 
 // Durability: synchronous=FULL syncs the WAL at every commit, so a commit that returned survives power
@@ -63,7 +65,7 @@ func Open(path string) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	db := &DB{path: path, write: w}
+	db := &DB{path: path, cacheDir: filepath.Dir(path), write: w}
 	if err := db.migrate(context.Background()); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)

@@ -18,13 +18,15 @@ var zhFormats = map[string]string{
 	"this server keeps no history":                                                                           "本服务器不保存修改历史。",
 	// server/api/errors.go
 	"%s %s: %s": "请求 %s %s：%s",
-	"the server is busy; nothing was changed; try again in a few seconds": "服务器正忙，没有做任何修改，请过几秒钟再试。",
-	"the server could not answer this request; it has been logged":        "服务器无法处理这个请求，此问题已记录。",
-	"there is nothing at this address":                                    "这个地址下没有内容。",
-	"this method is not allowed here":                                     "此处不允许这种请求方式。",
-	"the request is too large":                                            "请求内容太大。",
-	"this content type is not accepted":                                   "不接受这种内容类型。",
-	"the request was refused":                                             "请求被拒绝。",
+	"the server is busy; nothing was changed; try again in a few seconds":                   "服务器正忙，没有做任何修改，请过几秒钟再试。",
+	"the primary server cannot be reached; nothing was changed; try again in a few seconds": "暂时连不上主服务器，没有做任何修改，请过几秒钟再试。",
+	"this replica is %s behind its primary":                                                 "本节点的数据落后主服务器 %s。",
+	"the server could not answer this request; it has been logged":                          "服务器无法处理这个请求，此问题已记录。",
+	"there is nothing at this address":                                                      "这个地址下没有内容。",
+	"this method is not allowed here":                                                       "此处不允许这种请求方式。",
+	"the request is too large":                                                              "请求内容太大。",
+	"this content type is not accepted":                                                     "不接受这种内容类型。",
+	"the request was refused":                                                               "请求被拒绝。",
 	// server/api/hours.go
 	"text (the opening hours to evaluate) is required": "缺少 text（要解析的开放时间文字），请填写。",
 	// server/api/imports.go
@@ -318,4 +320,7 @@ var zhFormats = map[string]string{
 	"lon %v and lat %v look swapped: Liaoning lies at lon %v–%v, lat %v–%v": "经度 lon %v 和纬度 lat %v 好像填反了：辽宁的 lon 在 %v–%v 之间，lat 在 %v–%v 之间",
 	"lon %v is outside Liaoning (%v–%v)":                                    "经度 lon %v 不在辽宁范围内（%v–%v）",
 	"lat %v is outside Liaoning (%v–%v)":                                    "纬度 lat %v 不在辽宁范围内（%v–%v）",
+	"%s %.40q is not a 6-digit adcode (see /api/v1/areas)":                  "%s %.40q 不是6位行政区划代码（见 /api/v1/areas）。",
+	"%s %.40q is not true or false":                                         "%s %.40q 只能是 true 或 false。",
+	"sort %.40q is not need or id":                                          "sort %.40q 只能是 need（按待办）或 id（按编号）。",
 }

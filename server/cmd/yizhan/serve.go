@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/metrics"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,6 +24,7 @@ import (
 	"github.com/yizhan/yizhan/server/api"
 	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/catalog"
+	"github.com/yizhan/yizhan/server/cluster"
 	"github.com/yizhan/yizhan/server/codec"
 	"github.com/yizhan/yizhan/server/config"
 	"github.com/yizhan/yizhan/server/hours"
@@ -45,7 +48,7 @@ func serveCmd() *cobra.Command {
 		},
 	}
 	config.RegisterFlags(cmd.Flags(), "listen", "seed", "pwa-dir", "poll-interval", "holidays", "map-tiles", "map-crs", "map-attribution", "map-max-zoom",
-		"session-lifetime", "session-idle", "trusted-proxies", "api-rate", "api-burst")
+		"session-lifetime", "session-idle", "trusted-proxies", "api-rate", "api-burst", "cache-dir", "primary-url", "max-lag")
 	return cmd
 }
 
@@ -58,11 +61,25 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	if err != nil {
 		return err
 	}
+	node, err := cluster.New(cfg.DB, cfg.PrimaryURL)
+	if err != nil {
+		return err
+	}
 	db, err := sqlite.Open(cfg.DB)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	switch {
+	case cfg.CacheDir != "":
+		db.KeepCacheIn(cfg.CacheDir)
+	case node.InLiteFS():
+		db.KeepCacheIn("") // a LiteFS mount holds databases only
+	case syscall.Access(filepath.Dir(cfg.DB), 2 /* W_OK */) != nil:
+		db.KeepCacheIn("") // a read-only folder: no cache file rather than a warning at every save
+	}
+	role := node.Role()
+	log.Info("node", "role", role)
 
 	var cat catalog.Catalog
 	files := pwa.Files()
@@ -75,6 +92,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
 			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Writer: writer, History: db, ReportDesk: db,
 			TrustedProxies: trustedProxies(cfg), APILimit: apiLimit(cfg), UploadMinRate: cfg.UploadMinRate, UploadRateWindow: cfg.UploadWindow,
+			Node: node, MaxLag: cfg.MaxLag, CatchUp: func(ctx context.Context) error { _, err := catchUp(ctx, db, &cat, cal, log); return err },
 			PublicURL: cfg.PublicURL}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -96,7 +114,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		srv.Shutdown(shutdownCtx) // finishes in-flight requests before the database closes
 	}()
 
-	seed, err := seedIfEmpty(ctx, db, cfg.Seed, cal, log)
+	seedFile := cfg.Seed
+	if role == cluster.Replica {
+		seedFile = "" // its database comes from the primary; it could not write one
+	}
+	seed, err := seedIfEmpty(ctx, db, seedFile, cal, log)
 	if ctx.Err() != nil { // stopped before anything was served: nothing to keep
 		log.Info("stopped while starting; a first start seeds the database next time")
 		return nil
@@ -290,19 +312,10 @@ func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.
 			return
 		case <-t.C:
 		}
-		// Under Writes: a write of this process between its commit and its Apply is no news to reload.
-		cat.Writes.Lock()
-		v, err := db.DataVersion(ctx)
-		reloaded := false
-		if err != nil {
-			log.Error("watch: reading data version", "err", err)
-		} else if snap := cat.Current(); snap == nil || snap.Version != v {
-			if err = refresh(ctx, db, cat, cal, log); err != nil {
-				log.Error("watch: reloading stations", "err", err)
-			}
-			reloaded = err == nil
+		reloaded, err := catchUp(ctx, db, cat, cal, log)
+		if err != nil && ctx.Err() == nil { // a reload cut short by the stop is no failure
+			log.Error("watch: "+err.Error(), "err", err)
 		}
-		cat.Writes.Unlock()
 		cur := cat.Current()
 		if cur.Version != seen {
 			seen, seenAt = cur.Version, time.Now()
@@ -317,6 +330,26 @@ func watch(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.
 			cached = cur.Version
 		}
 	}
+}
+
+// catchUp reloads the catalog when the database's data version is not the one being served: a write by
+// another process (yizhan import), or one a replica received from its primary. It reports whether it
+// reloaded.
+func catchUp(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.Calendar, log *slog.Logger) (bool, error) {
+	// Under Writes: a write of this process between its commit and its Apply is no news to reload.
+	cat.Writes.Lock()
+	defer cat.Writes.Unlock()
+	v, err := db.DataVersion(ctx)
+	if err != nil {
+		return false, fmt.Errorf("reading data version: %w", err)
+	}
+	if snap := cat.Current(); snap != nil && snap.Version == v {
+		return false, nil
+	}
+	if err := refresh(ctx, db, cat, cal, log); err != nil {
+		return false, fmt.Errorf("reloading stations: %w", err)
+	}
+	return true, nil
 }
 
 func saveCache(ctx context.Context, db *sqlite.DB, snap *catalog.Snapshot, log *slog.Logger) {
