@@ -299,6 +299,8 @@ async function visit(id) {
 function select(id, { visit: offerVisit = false } = {}) {
   data.station(id).then(async (st) => {
     if (!st) return;
+    // Nobody visits a station closed for good: the server would refuse it.
+    offerVisit &&= st.props.status !== 'closed';
     const recorded = offerVisit && await visits.recorded(st.id).catch(() => false);
     const pos = app.position;
     let where = '';
