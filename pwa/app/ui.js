@@ -3,7 +3,7 @@
 
 import { t, label, getLang, weekdayName } from './i18n.js';
 import { state, openState, schedule } from './data.js';
-import { describeHours } from './hours-words.js';
+import { describeHours, pendingHolidayYear } from './hours-words.js';
 import { compassKey } from './geo.js';
 import { navigationLinks } from './nav.js';
 import { reasons } from './reports.js';
@@ -165,6 +165,13 @@ function weekTable(st, now) {
   return el('table', { class: 'week' }, el('tbody', {}, rows));
 }
 
+/** "2027年节假日安排待公布" when the hours say PH and a day of the week shown is in a year the calendar
+ * does not hold yet; null otherwise. */
+function pendingNote(text, now) {
+  const year = pendingHolidayYear(text, state.calendar, now);
+  return year ? el('p', { class: 'note hours-pending' }, t('hwPHPending', year)) : null;
+}
+
 /**
  * The "I'm here" button of a station opened from its link: large, at the top of the sheet. onVisit()
  * records the visit and resolves to {state: sent|queued|already|failed, words}; recorded says this
@@ -214,6 +221,7 @@ export function openSheet(dialog, st, { distance, onReport, visit, now = new Dat
 
   body.push(el('section', { 'aria-labelledby': 'hours-h' }, el('h3', { id: 'hours-h' }, t('hours')),
     el('p', { class: 'hours-text' }, describeHours(p.opening_hours, getLang(), state.calendar)),
+    pendingNote(p.opening_hours, now),
     weekTable(st, now)));
 
   if (state.meta) {

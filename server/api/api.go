@@ -34,9 +34,11 @@ type Deps struct {
 	DB      Pinger
 	Log     *slog.Logger
 	PWA     fs.FS // the front end's files, served at /
-	// Calendar says which days are public holidays for hours/preview (nil: hours.DefaultCalendar);
-	// station answers use the calendar their snapshot was built with.
+	// Calendar is the base holiday calendar (nil: hours.DefaultCalendar), used until a snapshot is loaded;
+	// every answer then uses the calendar the snapshot was built with (with the years admins stored).
 	Calendar *hours.Calendar
+	// Holidays lists the holiday years admins imported (nil: GET /admin/holidays shows none as imported).
+	Holidays HolidayStore
 	// Reports stores riders' problem reports (nil: the reports route answers 503).
 	Reports ReportStore
 	// ReportLimit is how many reports one client may file (zero fields: DefaultReportLimit's).
@@ -190,6 +192,9 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/admin/reports", s.listReports, admin...)
 	v1.POST("/admin/imports", s.importStations, admin...)
 	v1.Match(read, "/admin/export", s.exportStations, admin...)
+	v1.Match(read, "/admin/holidays", s.listHolidays, admin...)
+	v1.POST("/admin/holidays/parse", s.parseHolidays, admin...)
+	v1.PUT("/admin/holidays/:year", s.putHolidays, admin...)
 	v1.Match(read, "/my/stations", s.myStations, signed...)
 	v1.PATCH("/stations/:id", s.editStation, signed...)
 	v1.Match(read, "/stations/:id/history", s.stationHistory, signed...)

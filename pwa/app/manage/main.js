@@ -3,6 +3,8 @@
 //   #/stations  my stations (admins: every station)   #/station/ID  a station's editor
 //   #/reports   problem reports                         #/import      admin: import and export
 //   #/users     admin: accounts                         #/user/ID     admin: one account
+//   #/holidays  admin: the public-holiday calendar (and, from 1 October while next year is missing, a
+//               banner above every admin screen with a box to paste the State Council's notice into)
 
 import { t, setLang, getLang } from '../i18n.js';
 import { el } from '../ui.js';
@@ -13,6 +15,7 @@ import { renderEditor } from './editor.js';
 import { renderReports } from './reports.js';
 import { renderImport } from './admin-import.js';
 import { renderUsers, renderUser } from './admin-users.js';
+import { renderHolidays, renderHolidayBanner } from './holidays.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -28,7 +31,7 @@ const ctx = {
 
 const tabs = {
   operator: [['#/stations', 'tabMyStations'], ['#/reports', 'tabReports']],
-  admin: [['#/stations', 'tabStations'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/users', 'tabUsers']],
+  admin: [['#/stations', 'tabStations'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/holidays', 'tabHolidays'], ['#/users', 'tabUsers']],
 };
 
 function applySettings() {
@@ -66,6 +69,7 @@ function showLogin(notice) {
   $('#logout').hidden = true;
   applySettings();
   drawTabs('');
+  renderHolidayBanner($('#banner'), ctx);
   renderLogin($('#view'), {
     notice,
     onSignedIn: (session) => {
@@ -93,12 +97,14 @@ function route() {
   else if (hash === '#/reports') renderReports(view, ctx);
   else if (admin && hash === '#/import') renderImport(view, ctx);
   else if (admin && hash === '#/users') renderUsers(view, ctx);
+  else if (admin && hash === '#/holidays') renderHolidays(view, ctx);
   else if (admin && (m = /^#\/user\/(\d+)$/.exec(hash))) renderUser(view, m[1]);
   else {
     hash = '#/stations';
     renderStations(view, ctx);
   }
   drawTabs(hash);
+  renderHolidayBanner($('#banner'), ctx, hash === '#/holidays'); // that screen has its own paste box
   // Moving to a screen moves the keyboard and the screen reader to its heading.
   view.querySelector('.screen-title')?.focus({ preventScroll: false });
 }
