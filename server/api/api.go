@@ -20,6 +20,7 @@ import (
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/cluster"
 	"github.com/yizhan/yizhan/server/hours"
+	"github.com/yizhan/yizhan/server/stats"
 	"github.com/yizhan/yizhan/server/write"
 )
 
@@ -65,12 +66,17 @@ type Deps struct {
 	History HistoryStore
 	// ReportDesk lists and resolves reports for operators and admins (nil: those routes answer 503).
 	ReportDesk ReportDesk
+	// Stats reads the visits and reports behind the office's numbers (nil: the stats routes answer 503).
+	Stats StatsStore
 	// RequestDeadline bounds a request's database work (zero: DefaultRequestDeadline).
 	RequestDeadline time.Duration
 	// UploadMinRate is how many bytes a second an import upload must bring, averaged over every
 	// UploadRateWindow, or it is ended (zero: DefaultUploadMinRate, DefaultUploadRateWindow).
 	UploadMinRate    int
 	UploadRateWindow time.Duration
+	// PublicURL is the address riders reach the app at ("https://yizhan.example.cn"): QR codes and
+	// posters link to {PublicURL}/s/{id}. Empty: the scheme and host of each request.
+	PublicURL string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For (the client address, for rate limits)
 	// and X-Forwarded-Proto (HTTPS, for Secure cookies and HSTS) are believed. Empty: the connection's
 	// peer is the client and only a TLS connection is HTTPS.
@@ -108,6 +114,7 @@ type server struct {
 	metrics         *metrics
 	requestDeadline time.Duration
 	ids             *requestIDs
+	covered         stats.CoverageCache // per data version
 }
 
 // New returns the HTTP handler with every route.
@@ -169,6 +176,8 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/stations.geojson", s.dataset)
 	v1.Match(read, "/dataset", s.compactDataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
+	v1.Match(read, "/stations/:id/code.png", s.stationCodePNG)
+	v1.Match(read, "/stations/:id/code.svg", s.stationCodeSVG)
 	v1.POST("/stations/:id/reports", s.createReport, s.deadline)
 	v1.POST("/stations/:id/visits", s.recordVisit, s.deadline)
 	v1.Match(read, "/search", s.search)
@@ -187,6 +196,9 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/admin/reports", s.listReports, admin...)
 	v1.POST("/admin/imports", s.importStations, admin...)
 	v1.Match(read, "/admin/export", s.exportStations, admin...)
+	v1.Match(read, "/admin/stats", s.adminStats, admin...)
+	v1.Match(read, "/admin/stats/coverage", s.coverageCells, admin...)
+	v1.Match(read, "/admin/stats/unconfirmed", s.unconfirmedStations, admin...)
 	v1.Match(read, "/admin/holidays", s.listHolidays, admin...)
 	v1.POST("/admin/holidays/parse", s.parseHolidays, admin...)
 	v1.PUT("/admin/holidays/:year", s.putHolidays, admin...)
@@ -195,7 +207,13 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/stations/:id/history", s.stationHistory, signed...)
 	v1.PUT("/stations/:id/visits/:date", s.setServed, signed...)
 	v1.Match(read, "/my/reports", s.listReports, signed...)
+	v1.Match(read, "/my/visits", s.myVisits, signed...)
 	v1.PATCH("/reports/:id", s.resolveReport, signed...)
+
+	// A station's public link (its QR code), and posters to print.
+	e.Match(read, "/s/:id", s.stationLink)
+	e.Match(read, "/poster/:id", s.stationPoster)
+	e.Match(read, "/poster", s.districtPosters)
 
 	e.Match(read, "/*", s.pwa)
 	return e

@@ -39,6 +39,15 @@ var zhFormats = map[string]string{
 	"the file has no station rows":                                                  "文件中没有驿站数据行。",
 	"station %s has changed since this file was exported (the file has version %d, the station is at %d): export again and redo the change, or empty the version cell to overwrite": "驿站 %s 在此文件导出后已被修改过（文件中的版本为 %d，驿站当前版本为 %d）：请重新导出并再做一次修改，或者清空版本单元格以直接覆盖。",
 	"format %q is not csv, geojson or xlsx": "格式 %q 无效，只能是 csv、geojson 或 xlsx。",
+	// server/api/stats.go
+	"this server keeps no statistics":              "本服务器不保存统计数据。",
+	"from (%s) is after to (%s)":                   "开始日期 from（%s）晚于结束日期 to（%s）。",
+	"%s %.40q is not a date written as 2026-01-31": "%s 的值 %.40q 不是日期，请写成 2026-01-31 这样的格式。",
+	"%s must be a day from 2000 to 2100":           "%s 必须是 2000 年至 2100 年之间的日期。",
+	"group %.40q is not city or district":          "分组 group 的值 %.40q 无效，只能是 city 或 district。",
+	"format %.40q is not json, csv or xlsx":        "格式 %.40q 无效，只能是 json、csv 或 xlsx。",
+	"adcode (a city's or district's) is required":  "缺少 adcode（城市或区县的区划代码），请填写。",
+	"no city or district has adcode %.40q":         "没有区划代码为 %.40q 的城市或区县。",
 	// server/api/limits.go
 	"requests from this address":           "来自此网络地址的请求",
 	"too many %s; try again in %d seconds": "%s过多，请 %d 秒后再试。",
@@ -81,6 +90,12 @@ var zhFormats = map[string]string{
 	"date %.40q is not a day: write it as 2026-12-06":                "日期 %.40q 无效，请写成 2026-12-06 这样的格式。",
 	"date %s is not between %s and today (%s)":                       "日期 %s 不在 %s 到今天（%s）之间。",
 	"station %.40q is closed for good; visits to it are not counted": "驿站 %.40q 已永久关闭，不再统计到访。",
+	// server/api/codes.go, server/api/poster.go
+	"the link of station %.40q is too long for a QR code":                  "驿站 %.40q 的链接太长，无法生成二维码。",
+	"district (the district's 6-digit adcode, such as 210102) is required": "请填写 district（区县的 6 位行政区划代码，例如 210102）。",
+	"district %.20q is not a 6-digit adcode such as 210102":                "district 的值 %.20q 不是 6 位行政区划代码（例如 210102）。",
+	"no station that is not closed has district %s":                        "区划代码为 %s 的区县没有未关闭的驿站。",
+	"paper %.20q is not a4 or a5":                                          "纸张 paper 的值 %.20q 无效，只能是 a4 或 a5。",
 	// server/api/reports_manage.go
 	"status %q is not open or all":           "状态 status 的值 %q 无效，只能是 open 或 all。",
 	"this server keeps no reports":           "本服务器不保存问题反馈。",

@@ -3,6 +3,7 @@
 //   #/stations  my stations (admins: every station)   #/station/ID  a station's editor
 //   #/reports   problem reports                         #/import      admin: import and export
 //   #/users     admin: accounts                         #/user/ID     admin: one account
+//   #/dashboard admin: the numbers of the province      #/dashboard/ADCODE  of a city or district
 //   #/holidays  admin: the public-holiday calendar (and, from 1 October while next year is missing, a
 //               banner above every admin screen with a box to paste the State Council's notice into)
 
@@ -15,6 +16,7 @@ import { renderEditor } from './editor.js';
 import { renderReports } from './reports.js';
 import { renderImport } from './admin-import.js';
 import { renderUsers, renderUser } from './admin-users.js';
+import { renderDashboard } from './dashboard.js';
 import { renderHolidays, renderHolidayBanner } from './holidays.js';
 
 const $ = (sel) => document.querySelector(sel);
@@ -31,7 +33,7 @@ const ctx = {
 
 const tabs = {
   operator: [['#/stations', 'tabMyStations'], ['#/reports', 'tabReports']],
-  admin: [['#/stations', 'tabStations'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/holidays', 'tabHolidays'], ['#/users', 'tabUsers']],
+  admin: [['#/stations', 'tabStations'], ['#/dashboard', 'tabDashboard'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/holidays', 'tabHolidays'], ['#/users', 'tabUsers']],
 };
 
 function applySettings() {
@@ -58,7 +60,8 @@ function drawTabs(route) {
     return;
   }
   nav.hidden = false;
-  const section = route.startsWith('#/station/') ? '#/stations' : route.startsWith('#/user/') ? '#/users' : route;
+  const section = route.startsWith('#/station/') ? '#/stations' : route.startsWith('#/user/') ? '#/users'
+    : route.startsWith('#/dashboard') ? '#/dashboard' : route;
   nav.replaceChildren(el('ul', {}, tabs[ctx.user.role === 'admin' ? 'admin' : 'operator'].map(([href, key]) =>
     el('li', {}, el('a', { href, class: 'tab', 'aria-current': href === section ? 'page' : null }, t(key))))));
 }
@@ -99,6 +102,7 @@ function route() {
   else if (admin && hash === '#/users') renderUsers(view, ctx);
   else if (admin && hash === '#/holidays') renderHolidays(view, ctx);
   else if (admin && (m = /^#\/user\/(\d+)$/.exec(hash))) renderUser(view, m[1]);
+  else if (admin && (m = /^#\/dashboard(?:\/(\d{6}))?$/.exec(hash))) renderDashboard(view, ctx, m[1] || '');
   else {
     hash = '#/stations';
     renderStations(view, ctx);

@@ -7,6 +7,7 @@ import { t } from '../i18n.js';
 import { el } from '../ui.js';
 import * as api from './api.js';
 import { confirmedText, stateOf, heading, field, vocabLabel, statusLabel, pager } from './common.js';
+import { visitsChart } from './dashboard.js';
 
 const PER_PAGE = 50;
 const UNCONFIRMED = 180; // days, as the server's counts have it
@@ -62,6 +63,18 @@ function needQuery(need) {
   return {};
 }
 
+/** An operator's visits per month this year, below the list. */
+async function myVisits(root) {
+  const box = el('section', { class: 'my-visits', id: 'my-visits' }, el('h3', {}, t('myVisitsTitle')));
+  root.append(box);
+  try {
+    const v = await api.get('/api/v1/my/visits');
+    box.append(el('p', { class: 'count' }, t('myVisitsTotal', Number(v.total).toLocaleString())), ...visitsChart(v.months, v.from, v.to).filter(Boolean));
+  } catch (e) {
+    box.append(el('p', { class: 'error' }, e.message));
+  }
+}
+
 /** Draws the station list into view. */
 export async function renderStations(view, ctx) {
   const admin = ctx.user.role === 'admin';
@@ -82,6 +95,7 @@ export async function renderStations(view, ctx) {
         summary.replaceChildren(needSummary(fc.meta.counts, need, (n) => { need = n; load(); }));
         list.replaceChildren(...fc.features.map((f) => item(f, meta)));
         status.textContent = fc.features.length ? t('stationCount', fc.features.length) : t('noStationsAssigned');
+        if (fc.features.length && !root.querySelector('#my-visits')) myVisits(root);
       } catch (e) {
         status.textContent = e.message;
       } finally {

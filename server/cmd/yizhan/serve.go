@@ -90,9 +90,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 		Reload: func(ctx context.Context) error { return refresh(ctx, db, &cat, cal, log) }}
 	srv := &http.Server{
 		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Holidays: db, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
-			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Writer: writer, History: db, ReportDesk: db,
+			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Writer: writer, History: db, ReportDesk: db, Stats: db,
 			TrustedProxies: trustedProxies(cfg), APILimit: apiLimit(cfg), UploadMinRate: cfg.UploadMinRate, UploadRateWindow: cfg.UploadWindow,
-			Node: node, MaxLag: cfg.MaxLag, CatchUp: func(ctx context.Context) error { _, err := catchUp(ctx, db, &cat, cal, log); return err }}),
+			Node: node, MaxLag: cfg.MaxLag, CatchUp: func(ctx context.Context) error { _, err := catchUp(ctx, db, &cat, cal, log); return err },
+			PublicURL: cfg.PublicURL}),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
