@@ -148,13 +148,13 @@ export async function renderHolidayBanner(slot, ctx, off = false) {
     open.setAttribute('aria-expanded', String(!body.hidden));
     if (!body.hidden) body.querySelector('textarea')?.focus();
   });
-  body.append(pasteBox(year, () => {
+  // Collapsed, the banner is its title and its button: the screen's own numbers stay above the fold.
+  body.append(el('p', {}, t('holidaysMissingWhy', year)), pasteBox(year, () => {
     ctx.metaPromise = null; // coverage changed: the banner goes on the next screen
     open.hidden = true;
   }));
   slot.append(el('section', { class: 'banner', id: 'holiday-banner', 'aria-labelledby': 'holiday-banner-title' },
     el('h2', { id: 'holiday-banner-title' }, t('holidaysMissing', year)),
-    el('p', {}, t('holidaysMissingWhy', year)),
     open, body));
   slot.hidden = false;
 }
