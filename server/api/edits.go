@@ -20,8 +20,8 @@ import (
 
 // HistoryStore reads stations' audit trails. *sqlite.DB satisfies it.
 type HistoryStore interface {
-	// History returns a station's audit trail, newest first.
-	History(ctx context.Context, id string, limit int) ([]station.AuditEntry, error)
+	// HistoryPage returns a page of a station's audit trail, newest first, and the trail's length.
+	HistoryPage(ctx context.Context, id string, offset, limit int) ([]station.AuditEntry, int, error)
 }
 
 // maxPatchBody bounds an edit: every text field at its limit in 4-byte characters, with room to spare.
@@ -110,7 +110,15 @@ func (s *server) stationHistory(c echo.Context) error {
 	if err := s.mayEdit(u, id); err != nil {
 		return err
 	}
-	entries, err := s.History.History(c.Request().Context(), id, 500)
+	p, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	page, perPage, err := p.page(20, 200)
+	if err != nil {
+		return err
+	}
+	entries, total, err := s.History.HistoryPage(c.Request().Context(), id, (page-1)*perPage, perPage)
 	if err != nil {
 		return err
 	}
@@ -122,11 +130,21 @@ func (s *server) stationHistory(c echo.Context) error {
 	for i, e := range entries {
 		out[i] = entry{e, e.At.In(codec.Shanghai).Format(time.RFC3339)}
 	}
-	return c.JSON(http.StatusOK, map[string]any{"station_id": id, "entries": out})
+	return c.JSON(http.StatusOK, map[string]any{"station_id": id, "entries": out, "total": total, "page": page, "per_page": perPage})
 }
 
-// GET /api/v1/my/stations: the stations the signed-in user may edit, as a FeatureCollection with every
-// property; admins get all of them a page at a time (page, per_page up to 1000).
+// unconfirmedAfter is how long a confirmation counts: a station not confirmed for longer needs a look.
+const unconfirmedAfter = 180
+
+// GET /api/v1/my/stations: the stations the signed-in user may edit (an operator's own, an admin's
+// every one), as a FeatureCollection with every property and what needs attention: "attention":
+// {open_reports, unconfirmed_days (null: never confirmed), hours_unknown}. Filters: city and district
+// (adcodes), kinds, status (any of; default every status), unconfirmed_days=N (not confirmed for N days
+// or never), open_reports=true, hours_unknown=true. sort=need puts what needs attention first (open
+// reports, then not confirmed for 180 days, then hours unknown; the default for operators), sort=id
+// by id (the default for admins). page and per_page (default: all of an operator's, 100 for admins).
+// meta.counts are the stations with open reports, not confirmed for 180 days and with unknown hours
+// among those the area, kind and status filters leave.
 func (s *server) myStations(c echo.Context) error {
 	snap, err := s.snapshot()
 	if err != nil {
@@ -137,36 +155,89 @@ func (s *server) myStations(c echo.Context) error {
 		return err
 	}
 	u, _ := signedInUser(c)
-	var positions []int
-	page, perPage, total := 1, 0, 0
-	if u.Role == auth.RoleAdmin {
-		if page, err = p.integer("page", 1, 1, 1<<20); err != nil {
+	admin := u.Role == auth.RoleAdmin
+	var f stationFilter
+	if err := f.read(p, admin); err != nil {
+		return err
+	}
+	var reports map[string]int
+	if s.ReportDesk != nil {
+		if reports, err = s.ReportDesk.OpenReportCounts(c.Request().Context()); err != nil {
 			return err
 		}
-		if perPage, err = p.integer("per_page", 100, 1, 1000); err != nil {
-			return err
+	}
+	now := s.Now()
+	need := func(i int) attention {
+		st := snap.Station(i)
+		a := attention{openReports: reports[st.ID], unconfirmedDays: -1}
+		if !st.VerifiedAt.IsZero() {
+			a.unconfirmedDays = int(now.Sub(st.VerifiedAt).Hours() / 24)
 		}
-		total = snap.Len()
-		for i := (page - 1) * perPage; i < total && i < page*perPage; i++ {
-			positions = append(positions, i)
+		a.hoursUnknown = st.OpeningHours == "" || snap.Hours(i).Status == hours.Unparsed
+		return a
+	}
+	var candidates []int
+	if admin {
+		for i := range snap.Len() {
+			candidates = append(candidates, i)
 		}
 	} else {
 		for _, id := range u.Stations {
 			if i, ok := snap.Lookup(id); ok {
-				positions = append(positions, i)
+				candidates = append(candidates, i)
 			}
 		}
-		slices.Sort(positions)
-		total, perPage = len(positions), len(positions)
+		slices.Sort(candidates)
 	}
-	at := snap.At(s.Now())
-	b := []byte(`{"type":"FeatureCollection","meta":{"total":` + strconv.Itoa(total) + `,"page":` + strconv.Itoa(page) +
-		`,"per_page":` + strconv.Itoa(perPage) + `,"data_version":` + strconv.FormatInt(snap.Version, 10) + `},"features":[`)
-	for k, i := range positions {
-		if k > 0 {
+	var positions []int
+	var needs []attention
+	var counts struct{ reports, unconfirmed, hoursUnknown int }
+	for _, i := range candidates {
+		if !f.place(snap.Station(i)) {
+			continue
+		}
+		a := need(i)
+		if a.openReports > 0 {
+			counts.reports++
+		}
+		if a.unconfirmed(unconfirmedAfter) {
+			counts.unconfirmed++
+		}
+		if a.hoursUnknown {
+			counts.hoursUnknown++
+		}
+		if f.attention(a) {
+			positions, needs = append(positions, i), append(needs, a)
+		}
+	}
+	if f.byNeed {
+		order := make([]int, len(positions))
+		for k := range order {
+			order[k] = k
+		}
+		slices.SortStableFunc(order, func(x, y int) int { return needs[x].compare(needs[y]) })
+		sorted, sortedNeeds := make([]int, len(order)), make([]attention, len(order))
+		for k, o := range order {
+			sorted[k], sortedNeeds[k] = positions[o], needs[o]
+		}
+		positions, needs = sorted, sortedNeeds
+	}
+	total, perPage := len(positions), f.perPage
+	if perPage == 0 {
+		perPage = max(total, 1)
+	}
+	from, to := min((f.page-1)*perPage, total), min(f.page*perPage, total)
+	at := snap.At(now)
+	b := []byte(`{"type":"FeatureCollection","meta":{"total":` + strconv.Itoa(total) + `,"page":` + strconv.Itoa(f.page) +
+		`,"per_page":` + strconv.Itoa(perPage) + `,"data_version":` + strconv.FormatInt(snap.Version, 10) +
+		`,"counts":{"open_reports":` + strconv.Itoa(counts.reports) + `,"unconfirmed":` + strconv.Itoa(counts.unconfirmed) +
+		`,"hours_unknown":` + strconv.Itoa(counts.hoursUnknown) + `}},"features":[`)
+	for k := from; k < to; k++ {
+		if k > from {
 			b = append(b, ',')
 		}
-		b = snap.AppendFeature(b, i, spatial.WGS84, codec.Dynamic{OpenNow: at.OpenNow(i)})
+		b = snap.AppendFeature(b, positions[k], spatial.WGS84, codec.Dynamic{OpenNow: at.OpenNow(positions[k])})
+		b = needs[k].insert(b)
 	}
 	b = append(b, "]}"...)
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")

@@ -136,7 +136,7 @@ func newEditFixture(t *testing.T) *editFixture {
 
 func TestMyStations(t *testing.T) {
 	f := newEditFixture(t)
-	res, body := f.op.do(t, http.MethodGet, "/api/v1/my/stations", "")
+	res, body := f.op.do(t, http.MethodGet, "/api/v1/my/stations?sort=id", "")
 	if got := ids(decode[collection](t, body)); res.StatusCode != 200 || strings.Join(got, ",") != strings.Join(f.mine, ",") {
 		t.Fatalf("operator's stations: %d %v, want %v", res.StatusCode, got, f.mine)
 	}

@@ -128,6 +128,30 @@ func (p params) integer(name string, def, min, max int) (int, error) {
 }
 
 // crs reads the coordinate system of the request and response (default wgs84).
+// page reads page (from 1) and per_page (1 to max, default def).
+func (p params) page(def, max int) (page, perPage int, err error) {
+	if page, err = p.integer("page", 1, 1, 1<<20); err != nil {
+		return 0, 0, err
+	}
+	perPage, err = p.integer("per_page", def, 1, max)
+	return page, perPage, err
+}
+
+// boolean reads name as true or false (def when absent).
+func (p params) boolean(name string, def bool) (bool, error) {
+	v, ok, err := p.get(name)
+	if err != nil || !ok {
+		return def, err
+	}
+	switch v {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, station.Errorf(station.CodeInvalidParameter, name, "%s %.40q is not true or false", name, v)
+}
+
 func (p params) crs() (spatial.CRS, error) {
 	s, ok, err := p.get("crs")
 	if err != nil || !ok {

@@ -16,8 +16,10 @@ import (
 
 // ReportDesk is where operators and admins see and resolve reports. *sqlite.DB satisfies it.
 type ReportDesk interface {
-	// Reports lists reports, newest first.
-	Reports(ctx context.Context, f station.ReportFilter) ([]station.Report, error)
+	// Reports lists reports, newest first, and how many f selects beyond its page.
+	Reports(ctx context.Context, f station.ReportFilter) ([]station.Report, int, error)
+	// OpenReportCounts is how many open reports each station has (none: left out).
+	OpenReportCounts(ctx context.Context) (map[string]int, error)
 	// ResolveReport marks a report resolved: not_found (also when allowed refuses its station).
 	ResolveReport(ctx context.Context, id int64, by string, now time.Time, allowed func(stationID string) bool) (station.Report, error)
 }
@@ -76,9 +78,14 @@ func (s *server) listReports(c echo.Context) error {
 			return station.Errorf(station.CodeInvalidParameter, "status", "status %q is not open or all", v)
 		}
 	}
+	page, perPage, err := p.page(50, 200)
+	if err != nil {
+		return err
+	}
+	f.Offset, f.Limit = (page-1)*perPage, perPage
 	u, _ := signedInUser(c)
 	f.StationIDs = stationsOf(u)
-	reports, err := s.ReportDesk.Reports(c.Request().Context(), f)
+	reports, total, err := s.ReportDesk.Reports(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -88,7 +95,7 @@ func (s *server) listReports(c echo.Context) error {
 		out[i] = s.reportJSON(r, names)
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.JSON(http.StatusOK, map[string]any{"reports": out})
+	return c.JSON(http.StatusOK, map[string]any{"reports": out, "total": total, "page": page, "per_page": perPage})
 }
 
 // PATCH /api/v1/reports/:id {"status": "resolved"}: an operator marks a report on their station

@@ -150,8 +150,23 @@ func (db *DB) EditStation(ctx context.Context, id string, ifVersion int64, actor
 
 // History returns station id's audit trail, newest first, at most limit entries.
 func (db *DB) History(ctx context.Context, id string, limit int) ([]station.AuditEntry, error) {
+	return db.history(ctx, id, 0, limit)
+}
+
+// HistoryPage is a page of station id's audit trail, newest first (limit entries after offset), and
+// how many entries the trail has.
+func (db *DB) HistoryPage(ctx context.Context, id string, offset, limit int) ([]station.AuditEntry, int, error) {
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM station_audit WHERE station_id = ?`, id).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	out, err := db.history(ctx, id, offset, limit)
+	return out, total, err
+}
+
+func (db *DB) history(ctx context.Context, id string, offset, limit int) ([]station.AuditEntry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, station_id, version, action, user_id, actor, at, before, after
-		FROM station_audit WHERE station_id = ? ORDER BY id DESC LIMIT ?`, id, limit)
+		FROM station_audit WHERE station_id = ? ORDER BY id DESC LIMIT ? OFFSET ?`, id, limit, offset)
 	if err != nil {
 		return nil, err
 	}

@@ -11,14 +11,28 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-// Reports returns the reports that f selects, newest first.
-func (db *DB) Reports(ctx context.Context, f station.ReportFilter) ([]station.Report, error) {
-	q := `SELECT ` + reportColumns + ` FROM report`
+// Reports returns the reports that f selects, newest first, and how many it selects in all (beyond
+// f's page).
+func (db *DB) Reports(ctx context.Context, f station.ReportFilter) ([]station.Report, int, error) {
+	where, args := reportWhere(f)
+	if where == "never" {
+		return []station.Report{}, 0, nil
+	}
+	var total int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM report`+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	out, err := db.reports(ctx, f, where, args)
+	return out, total, err
+}
+
+// reportWhere is f's WHERE clause and its arguments; "never" when f selects nothing.
+func reportWhere(f station.ReportFilter) (string, []any) {
 	var where []string
 	var args []any
 	if f.StationIDs != nil {
 		if len(f.StationIDs) == 0 {
-			return []station.Report{}, nil
+			return "never", nil
 		}
 		// The list comes in as one JSON array: no statement text built from the ids, any number of them.
 		where = append(where, `station_id IN (SELECT value FROM json_each(?))`)
@@ -27,15 +41,20 @@ func (db *DB) Reports(ctx context.Context, f station.ReportFilter) ([]station.Re
 	if f.OpenOnly {
 		where = append(where, `status = 'open'`)
 	}
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
+	if len(where) == 0 {
+		return "", args
 	}
+	return ` WHERE ` + strings.Join(where, ` AND `), args
+}
+
+func (db *DB) reports(ctx context.Context, f station.ReportFilter, where string, args []any) ([]station.Report, error) {
+	q := `SELECT ` + reportColumns + ` FROM report` + where
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 1000
 	}
-	q += ` ORDER BY created_at DESC, id DESC LIMIT ?`
-	args = append(args, limit)
+	q += ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
+	args = append(args, limit, f.Offset)
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -121,4 +140,23 @@ func scanReport(rows *sql.Rows) (station.Report, error) {
 func jsonArray(ss []string) string {
 	b, _ := json.Marshal(ss) // strings always encode
 	return string(b)
+}
+
+// OpenReportCounts returns how many open reports each station has; stations with none are left out.
+func (db *DB) OpenReportCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT station_id, count(*) FROM report WHERE status = 'open' GROUP BY station_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
 }

@@ -22,15 +22,15 @@ func TestReportsListAndResolve(t *testing.T) {
 		}
 		ids = append(ids, r.ID)
 	}
-	all, err := db.Reports(ctx, station.ReportFilter{})
+	all, _, err := db.Reports(ctx, station.ReportFilter{})
 	if err != nil || len(all) != 3 || all[0].ID != ids[2] {
 		t.Fatalf("all reports, newest first: %+v %v", all, err)
 	}
-	mine, _ := db.Reports(ctx, station.ReportFilter{StationIDs: []string{sts[0].ID}})
+	mine, _, _ := db.Reports(ctx, station.ReportFilter{StationIDs: []string{sts[0].ID}})
 	if len(mine) != 2 || mine[0].StationID != sts[0].ID || mine[1].StationID != sts[0].ID {
 		t.Fatalf("one station's reports: %+v", mine)
 	}
-	if none, _ := db.Reports(ctx, station.ReportFilter{StationIDs: []string{}}); len(none) != 0 {
+	if none, _, _ := db.Reports(ctx, station.ReportFilter{StationIDs: []string{}}); len(none) != 0 {
 		t.Fatalf("no stations, no reports: %+v", none)
 	}
 	allowed := func(id string) bool { return id == sts[0].ID }
@@ -47,7 +47,7 @@ func TestReportsListAndResolve(t *testing.T) {
 	if _, err := db.ResolveReport(ctx, ids[1], "张站长", now, allowed); !errors.As(err, &se) || se.Code != station.CodeNotFound {
 		t.Fatalf("another station's report: %v", err)
 	}
-	open, _ := db.Reports(ctx, station.ReportFilter{OpenOnly: true})
+	open, _, _ := db.Reports(ctx, station.ReportFilter{OpenOnly: true})
 	if len(open) != 2 {
 		t.Fatalf("open reports: %+v", open)
 	}

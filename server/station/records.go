@@ -61,6 +61,7 @@ type ReportFilter struct {
 	StationIDs []string
 	OpenOnly   bool
 	Limit      int // 0 = 1000
+	Offset     int // reports skipped, for pages
 }
 
 // VisitDay is one station's visits on one day (YYYY-MM-DD, Asia/Shanghai): App devices said "I'm
