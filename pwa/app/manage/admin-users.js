@@ -33,21 +33,21 @@ function refuse(form, msg, err) {
  */
 function passwordField(id) {
   const pass = field('password', t('newPassword'), el('input', { type: 'password', name: 'password', autocomplete: 'new-password', id }), t('passwordRule'));
-  const shown = el('output', { id: `${id}-shown`, 'aria-live': 'polite' });
+  const shown = el('span', { class: 'pw', id: `${id}-shown` });
   const copied = messageLine();
   const copy = el('button', { type: 'button', class: 'secondary', id: `${id}-copy` }, t('copyPassword'));
   const box = el('div', { class: 'secret', id: `${id}-box`, hidden: true }, shown, copy, el('p', { class: 'hint' }, t('passwordOnce')), copied);
   const make = el('button', { type: 'button', class: 'secondary', id: `${id}-generate` }, t('generatePassword'));
   const reveal = (value) => {
     pass.input.value = value;
-    shown.value = value;
+    shown.textContent = value;
     showMessage(copied, '');
     box.hidden = false;
   };
   make.addEventListener('click', () => reveal(generatePassword()));
   copy.addEventListener('click', async () => {
     try {
-      await navigator.clipboard.writeText(shown.value);
+      await navigator.clipboard.writeText(shown.textContent);
       showMessage(copied, t('passwordCopied'), 'ok');
     } catch {
       // No clipboard (an old browser, no permission): select it so that a long press copies it.
@@ -56,7 +56,7 @@ function passwordField(id) {
     }
   });
   // Typing a password of her own hides the generated one.
-  pass.input.addEventListener('input', () => { if (pass.input.value !== shown.value) box.hidden = true; });
+  pass.input.addEventListener('input', () => { if (pass.input.value !== shown.textContent) box.hidden = true; });
   const wrap = el('div', {}, el('div', { class: 'pw-row' }, pass.wrap, make), box);
   return { wrap, input: pass.input, error: pass.error, box, reveal };
 }
@@ -165,8 +165,8 @@ export async function renderUser(view, id) {
   const draft = takeDraft(key);
   const facts = el('dl', { class: 'facts' });
   const drawFacts = () => facts.replaceChildren(
-    el('dt', {}, t('displayName')), el('dd', { id: 'user-display-name' }, user.display_name || '—'),
-    el('dt', {}, t('phone')), el('dd', { id: 'user-phone' }, user.phone || '—'),
+    el('dt', {}, t('displayName')), el('dd', { id: 'fact-name' }, user.display_name || '—'),
+    el('dt', {}, t('phone')), el('dd', { id: 'fact-phone' }, user.phone || '—'),
     el('dt', {}, t('role')), el('dd', {}, roleLabel(user.role)),
     el('dt', {}, t('userState')), el('dd', { id: 'user-state' }, user.disabled ? t('userDisabled') : t('userEnabled')),
     el('dt', {}, t('createdAt')), el('dd', {}, when(user.created_at)));

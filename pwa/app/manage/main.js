@@ -151,9 +151,10 @@ async function start() {
     history.replaceState(null, '', location.pathname);
     showLogin(t('signedOut'));
   });
-  // Only #/… names a screen; other fragments (the skip link's #view) move within the page.
   addEventListener('hashchange', async () => {
-    if (!location.hash.startsWith('#/') || returning) {
+    // Only #/… (or none: the first screen) names a screen; other fragments (the skip link's #view)
+    // move within the page.
+    if ((location.hash && !location.hash.startsWith('#/')) || returning) {
       returning = false;
       return;
     }
