@@ -45,6 +45,8 @@ const shellFiles = [
   '/app/manage/reports.js',
   '/app/manage/admin-import.js',
   '/app/manage/admin-users.js',
+  '/app/manage/password.js',
+  '/app/manage/pin-map.js',
   '/vendor/maplibre-gl/maplibre-gl.mjs',
   // As MapLibre asks for it: the page has just fetched this URL, so the precache finds it in the
   // HTTP cache instead of downloading it a second time.
