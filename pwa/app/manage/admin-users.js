@@ -96,13 +96,13 @@ export async function renderUsers(view) {
     try {
       const { users } = await api.get('/api/v1/admin/users');
       const rows = users.map((u) => el('tr', { 'data-id': String(u.id), 'data-username': u.username },
-        el('th', { scope: 'row' }, el('a', { href: `#/user/${u.id}` }, u.username)),
-        el('td', { class: 'contact' }, u.display_name || '—', u.phone ? el('br') : null, u.phone || null),
+        el('th', { scope: 'row' }, el('a', { href: `#/user/${u.id}` }, u.username),
+          u.display_name || u.phone ? el('span', { class: 'contact' }, [u.display_name, u.phone].filter(Boolean).join(' · ')) : null),
         el('td', {}, roleLabel(u.role)),
         el('td', {}, u.disabled ? t('userDisabled') : t('userEnabled')),
         el('td', {}, u.role === 'operator' ? String(u.station_ids.length) : '—')));
       list.replaceChildren(scroller(el('table', { class: 'users' },
-        el('thead', {}, el('tr', {}, [t('username'), t('contactColumn'), t('role'), t('userState'), t('stationsColumn')].map((h) => el('th', { scope: 'col' }, h)))),
+        el('thead', {}, el('tr', {}, [t('username'), t('role'), t('userState'), t('stationsColumn')].map((h) => el('th', { scope: 'col' }, h)))),
         el('tbody', {}, rows)), t('accounts')));
     } catch (e) {
       list.replaceChildren(el('p', { class: 'error' }, e.message));
@@ -268,7 +268,9 @@ export async function renderUser(view, id) {
       return;
     }
     const assigned = el('ul', { class: 'assigned', id: 'assigned' });
+    const assignedTitle = el('h4', { id: 'assigned-title' });
     const drawAssigned = () => {
+      assignedTitle.textContent = t('chosenStations', ids.length);
       assigned.replaceChildren(...ids.map((sid, i) => el('li', { 'data-id': sid },
         el('span', { class: 'name' }, names.get(sid) || ''), ' ', el('span', { class: 'id' }, sid),
         el('button', {
@@ -356,9 +358,11 @@ export async function renderUser(view, id) {
     });
     const saveMsg = messageLine();
     const save = el('button', { type: 'submit', class: 'primary', id: 'assign-save' }, t('saveAssignments'));
-    const form = el('form', { class: 'assign', novalidate: true }, assigned,
+    // The ways to add first, then the list as it will be saved, and the save button always in reach.
+    const form = el('form', { class: 'assign', novalidate: true },
       el('h4', {}, t('addByDistrict')), el('div', { class: 'district-pick' }, city.wrap, district.wrap), inDistrict, addDistrict,
-      el('h4', {}, t('addBySearch')), search.wrap, results, byId.wrap, addBtn, save, saveMsg);
+      el('h4', {}, t('addBySearch')), search.wrap, results, byId.wrap, addBtn,
+      assignedTitle, assigned, el('div', { class: 'save-bar' }, save, saveMsg));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       clearFieldErrors(form);

@@ -156,7 +156,7 @@ export async function renderEditor(view, ctx, id) {
       try {
         const { pinMap } = await import('./pin-map.js');
         pin = pinMap(mapBox, meta.map, {
-          lon: point[0], lat: point[1], dark: document.documentElement.classList.contains('dark'), label: t('pinLabel'),
+          id, lon: point[0], lat: point[1], dark: document.documentElement.classList.contains('dark'), label: t('pinLabel'),
           onMove: (lon, lat) => { point = [lon, lat]; drawPoint(); showMessage(saveMsg, ''); },
         });
       } catch (e) {

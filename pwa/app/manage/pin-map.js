@@ -12,7 +12,7 @@ import * as areas from '../areas.js';
  * Draws a map into container with the pin at WGS-84 [lon, lat]. onMove(lon, lat) gets every new place
  * of the pin (WGS-84). Returns {put(lon, lat), pin(): [lon, lat] in the map's CRS on the screen, remove()}.
  */
-export function pinMap(container, mapConfig, { lon, lat, dark = false, label, onMove }) {
+export function pinMap(container, mapConfig, { id, lon, lat, dark = false, label, onMove }) {
   addStyleSheet();
   const crs = mapConfig?.crs || 'wgs84';
   const map = new maplibregl.Map({
@@ -49,6 +49,24 @@ export function pinMap(container, mapConfig, { lon, lat, dark = false, label, on
       const [shapes, labels] = prepareAreas(fc, crs);
       map.getSource('areas').setData(shapes);
       map.getSource('labels').setData(labels);
+    }).catch(() => {});
+    // The stations around, grey with their names: on a map without tiles they are what she knows
+    // the place by.
+    map.addSource('around', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    map.addLayer({ id: 'around', type: 'circle', source: 'around',
+      paint: { 'circle-radius': 7, 'circle-color': '#6b6b6b', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } });
+    map.addLayer({ id: 'around-names', type: 'symbol', source: 'around', minzoom: 14,
+      layout: { 'text-field': ['get', 'name'], 'text-font': ['Noto Sans Regular'], 'text-size': 12, 'text-offset': [0, 1.2], 'text-anchor': 'top', 'text-optional': true },
+      paint: { 'text-color': dark ? '#b9bcc6' : '#4a4238', 'text-halo-color': dark ? '#15171c' : '#ffffff', 'text-halo-width': 1.5 } });
+    fetch(`/api/v1/stations/nearby?lon=${lon}&lat=${lat}&radius=3000&limit=50`).then((r) => (r.ok ? r.json() : null)).then((fc) => {
+      if (!fc) return;
+      map.getSource('around').setData({
+        type: 'FeatureCollection',
+        features: fc.features.filter((f) => f.id !== id).map((f) => ({
+          type: 'Feature', properties: { name: f.properties.name },
+          geometry: { type: 'Point', coordinates: fromWGS84(crs, ...f.geometry.coordinates) },
+        })),
+      });
     }).catch(() => {});
     map.once('idle', () => { container.dataset.ready = 'true'; });
   });
