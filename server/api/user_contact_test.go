@@ -90,4 +90,3 @@ func TestUserDisplayNameAndPhone(t *testing.T) {
 		t.Fatalf("clearing: %d %s", status, body)
 	}
 }
-

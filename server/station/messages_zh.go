@@ -228,7 +228,8 @@ var zhFormats = map[string]string{
 	// server/codec/place.go
 	"it is in no district of Liaoning (outside the province or at sea)": "不在辽宁省任何区县内（省外或海上）",
 	"it lies in %s%s": "实际落在%s%s",
-	"the point (%s, %s) is outside %s, the place given, by %.1f km: %s. %s": "坐标（%s, %s）在所填的%s以外 %.1f 公里，%s。%s",
+	"the point (%s, %s) is outside %s, the place given, by %.1f km: %s. %s":                                                    "坐标（%s, %s）在所填的%s以外 %.1f 公里，%s。%s",
+	"the new position is outside %s, the station's district, by %.1f km: %s; move it back inside or change the district first": "新位置在驿站所属的%s以外 %.1f 公里，%s。请移回区内，或先修改所属区县。",
 	"%s should be %s (%s)": "%s 应为 %s（%s）",
 	"Degrees, minutes and seconds may have been typed as decimals: %s, which falls inside the place given; write decimal degrees, or degrees and minutes with their marks (such as 123°25′30″).": "可能把度分秒当成小数填写：%s，换算后落在所填区域内；请填十进制度数，或带上符号写成度分秒（如 123°25′30″）。",
 	"Longitude and latitude may be in each other's columns: swapped, the point falls inside the place given.":                                                                                    "可能经度和纬度两列填反了：对调后落在所填区域内。",

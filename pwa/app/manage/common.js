@@ -136,17 +136,17 @@ export function scroller(table, labelText) {
 
 /**
  * Asks a question in a modal dialog in the page's language and resolves to the value of the button
- * chosen (the last button's, "no", when the dialog is closed with Escape). buttons: [[value, text,
- * kind]], the first the default. lines are paragraphs of text.
+ * chosen, or to safe when the dialog is closed with Escape (default: the last button's). buttons:
+ * [[value, text, kind]], the first the default. lines are paragraphs of text.
  */
-export function ask(title, lines, buttons) {
+export function ask(title, lines, buttons, safe = buttons[buttons.length - 1][0]) {
   return new Promise((resolve) => {
     const dialog = el('dialog', { class: 'ask', 'aria-labelledby': 'ask-title' });
     const done = (value) => { dialog.close(); dialog.remove(); resolve(value); };
     dialog.append(el('h3', { id: 'ask-title' }, title), ...lines.map((l) => el('p', {}, l)),
       el('div', { class: 'actions' }, buttons.map(([value, text, kind], i) =>
         el('button', { type: 'button', class: kind || (i ? 'secondary' : 'primary'), 'data-answer': value, onclick: () => done(value) }, text))));
-    dialog.addEventListener('cancel', (e) => { e.preventDefault(); done(buttons[buttons.length - 1][0]); });
+    dialog.addEventListener('cancel', (e) => { e.preventDefault(); done(safe); });
     document.body.append(dialog);
     dialog.showModal();
   });

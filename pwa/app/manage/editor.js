@@ -146,8 +146,7 @@ export async function renderEditor(view, ctx, id) {
     });
     const details = el('details', { class: 'position', id: 'position' },
       el('summary', {}, t('positionOnMap')),
-      el('p', { class: 'hint' }, t('positionHint')), mapBox, coords, movedLine, undo,
-      el('p', { class: 'field-error', hidden: true }));
+      el('p', { class: 'hint' }, t('positionHint')), mapBox, coords, movedLine, undo);
     position = el('section', { 'aria-labelledby': 'h-position', 'data-field': 'lon' }, el('h3', { id: 'h-position' }, t('position')), details,
       el('p', { class: 'field-error', hidden: true }));
     details.addEventListener('toggle', async () => {

@@ -109,7 +109,7 @@ function route() {
 /** Whether the user lets unsaved work go: true when there is none, or when she says so. */
 async function mayLeave() {
   if (!unsaved()) return true;
-  const answer = await ask(t('leaveTitle'), [t('leaveText')], [['stay', t('stayAndEdit')], ['leave', t('leaveWithoutSaving'), 'secondary danger']]);
+  const answer = await ask(t('leaveTitle'), [t('leaveText')], [['stay', t('stayAndEdit')], ['leave', t('leaveWithoutSaving'), 'secondary danger']], 'stay');
   if (answer !== 'leave') return false;
   dropWork();
   return true;

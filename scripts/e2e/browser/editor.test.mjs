@@ -91,7 +91,7 @@ async function clean(page, problems) {
 async function usable(page, width) {
   assert.ok(await page.evaluate((w) => document.documentElement.scrollWidth <= w, width), `wider than ${width} px`);
   const small = await page.$$eval(
-    'button:not(.maplibregl-ctrl button), select, textarea, input:not([type="checkbox"]):not([type="radio"]):not([type="file"]), .check, a.tab, a.button, a.back, summary',
+    'button, select, textarea, input:not([type="checkbox"]):not([type="radio"]):not([type="file"]), .check, a.tab, a.button, a.back, summary',
     (els) => els.filter((e) => {
       const r = e.getBoundingClientRect();
       return r.width > 0 && (r.height < 48 || r.width < 48);
@@ -240,16 +240,34 @@ for (const size of sizes) {
     assert.equal(await page.textContent('.screen-title'), '编辑测试驿站（新名）');
     await waitText(page, '#moved', '位置没有改动。');
 
-    // A point outside Liaoning is refused next to the map (sent as the map would send it).
-    const refused = await page.evaluate(async ([id, v]) => {
-      const session = await (await fetch('/api/v1/session')).json();
-      const r = await fetch(`/api/v1/stations/${id}`, {
-        method: 'PATCH', headers: { 'Content-Type': 'application/json', 'If-Match': `"${v}"`, 'X-CSRF-Token': session.csrf_token },
-        body: JSON.stringify({ lon: 116.4, lat: 39.9 }),
-      });
-      return [r.status, (await r.json()).field];
-    }, [sid(2), after.properties.version]);
-    assert.deepEqual(refused, [400, 'lon']);
+    // A point far from its district is refused next to the map, and nothing changes.
+    for (let k = 0; k < 7; k++) await page.click('.maplibregl-ctrl-zoom-out');
+    // Until the zoom's animation ends: the pin in the same place two frames apart.
+    await page.waitForFunction(() => new Promise((resolve) => {
+      const pin = document.querySelector('[data-pin]');
+      const a = pin.getBoundingClientRect();
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        const b = pin.getBoundingClientRect();
+        resolve(a.x === b.x && a.y === b.y);
+      }));
+    }));
+    const far = await page.locator('[data-pin]').boundingBox();
+    const fx = far.x + far.width / 2, fy = far.y + far.height - 6;
+    await page.mouse.move(fx, fy);
+    await page.mouse.down();
+    for (let k = 1; k <= 10; k++) await page.mouse.move(fx - 12 * k, fy + 8 * k);
+    await page.mouse.up();
+    await page.waitForFunction(() => /公里/.test(document.querySelector('#moved')?.textContent));
+    const refused = patched(page, sid(2));
+    await page.click('#save');
+    assert.equal((await refused).status(), 400);
+    await page.waitForSelector('#position ~ .field-error:not([hidden])');
+    assert.match(await page.textContent('#position ~ .field-error'), /和平区/);
+    assert.match(await page.textContent('.save-bar .message'), /位置/);
+    await shot(page, `editor-admin-refused-${W}`, '#position ~ .field-error');
+    assert.deepEqual((await station(sid(2))).geometry.coordinates, after.geometry.coordinates);
+    await page.click('#pin-undo');
+    await waitText(page, '#moved', '位置没有改动。');
 
     // The operator of the station: the same fields, read-only, and no map.
     const op = account('operator', [sid(2)]);
