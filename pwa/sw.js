@@ -47,6 +47,8 @@ const shellFiles = [
   '/app/manage/admin-users.js',
   '/app/manage/password.js',
   '/app/manage/pin-map.js',
+  '/app/manage/dashboard.js',
+  '/app/manage/holidays.js',
   '/vendor/maplibre-gl/maplibre-gl.mjs',
   // As MapLibre asks for it: the page has just fetched this URL, so the precache finds it in the
   // HTTP cache instead of downloading it a second time.

@@ -446,3 +446,20 @@ function words(text, L, en) {
   }
   return { status: 'parsed', ...fix(lines, joined) };
 }
+
+/**
+ * The year whose public holidays hours text depends on (it says PH) but calendar does not hold yet,
+ * among the seven days from now (Asia/Shanghai), or null. The evaluation keeps the statutory fixed
+ * days for such a year (元旦, 劳动节 1–2 May, 国庆节 1–3 Oct); the words say the rest is not known yet
+ * ("2027年节假日安排待公布") rather than guess silently.
+ * @param {string} text @param {Calendar} [calendar] @param {Date} [now]
+ * @returns {number|null}
+ */
+export function pendingHolidayYear(text, calendar, now = new Date()) {
+  if (!calendar || !/(^|[^A-Za-z])PH([^A-Za-z]|$)/.test(String(text ?? ''))) return null;
+  for (let i = 0; i < 7; i++) {
+    const y = new Date(now.getTime() + 8 * 3600e3 + i * 86400e3).getUTCFullYear();
+    if (!calendar.covers(y)) return y;
+  }
+  return null;
+}

@@ -3,7 +3,7 @@
 
 import { t, label, getLang, weekdayName } from './i18n.js';
 import { state, openState, schedule } from './data.js';
-import { describeHours } from './hours-words.js';
+import { describeHours, pendingHolidayYear } from './hours-words.js';
 import { compassKey } from './geo.js';
 import { navigationLinks } from './nav.js';
 import { reasons } from './reports.js';
@@ -165,6 +165,13 @@ function weekTable(st, now) {
   return el('table', { class: 'week' }, el('tbody', {}, rows));
 }
 
+/** "2027年节假日安排待公布" when the hours say PH and a day of the week shown is in a year the calendar
+ * does not hold yet; null otherwise. */
+function pendingNote(text, now) {
+  const year = pendingHolidayYear(text, state.calendar, now);
+  return year ? el('p', { class: 'note hours-pending' }, t('hwPHPending', year)) : null;
+}
+
 /**
  * Fills the station sheet (a <dialog>) for st and opens it at its top. onReport(report) sends a
  * report and resolves to the words to show.
@@ -187,6 +194,7 @@ export function openSheet(dialog, st, { distance, onReport, now = new Date() }) 
 
   body.push(el('section', { 'aria-labelledby': 'hours-h' }, el('h3', { id: 'hours-h' }, t('hours')),
     el('p', { class: 'hours-text' }, describeHours(p.opening_hours, getLang(), state.calendar)),
+    pendingNote(p.opening_hours, now),
     weekTable(st, now)));
 
   if (state.meta) {

@@ -20,6 +20,7 @@ import (
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/cluster"
 	"github.com/yizhan/yizhan/server/hours"
+	"github.com/yizhan/yizhan/server/stats"
 	"github.com/yizhan/yizhan/server/write"
 )
 
@@ -34,9 +35,11 @@ type Deps struct {
 	DB      Pinger
 	Log     *slog.Logger
 	PWA     fs.FS // the front end's files, served at /
-	// Calendar says which days are public holidays for hours/preview (nil: hours.DefaultCalendar);
-	// station answers use the calendar their snapshot was built with.
+	// Calendar is the base holiday calendar (nil: hours.DefaultCalendar), used until a snapshot is loaded;
+	// every answer then uses the calendar the snapshot was built with (with the years admins stored).
 	Calendar *hours.Calendar
+	// Holidays lists the holiday years admins imported (nil: GET /admin/holidays shows none as imported).
+	Holidays HolidayStore
 	// Reports stores riders' problem reports (nil: the reports route answers 503).
 	Reports ReportStore
 	// ReportLimit is how many reports one client may file (zero fields: DefaultReportLimit's).
@@ -63,6 +66,8 @@ type Deps struct {
 	History HistoryStore
 	// ReportDesk lists and resolves reports for operators and admins (nil: those routes answer 503).
 	ReportDesk ReportDesk
+	// Stats reads the visits and reports behind the office's numbers (nil: the stats routes answer 503).
+	Stats StatsStore
 	// RequestDeadline bounds a request's database work (zero: DefaultRequestDeadline).
 	RequestDeadline time.Duration
 	// UploadMinRate is how many bytes a second an import upload must bring, averaged over every
@@ -106,6 +111,7 @@ type server struct {
 	metrics         *metrics
 	requestDeadline time.Duration
 	ids             *requestIDs
+	covered         stats.CoverageCache // per data version
 }
 
 // New returns the HTTP handler with every route.
@@ -185,11 +191,18 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/admin/reports", s.listReports, admin...)
 	v1.POST("/admin/imports", s.importStations, admin...)
 	v1.Match(read, "/admin/export", s.exportStations, admin...)
+	v1.Match(read, "/admin/stats", s.adminStats, admin...)
+	v1.Match(read, "/admin/stats/coverage", s.coverageCells, admin...)
+	v1.Match(read, "/admin/stats/unconfirmed", s.unconfirmedStations, admin...)
+	v1.Match(read, "/admin/holidays", s.listHolidays, admin...)
+	v1.POST("/admin/holidays/parse", s.parseHolidays, admin...)
+	v1.PUT("/admin/holidays/:year", s.putHolidays, admin...)
 	v1.Match(read, "/my/stations", s.myStations, signed...)
 	v1.PATCH("/stations/:id", s.editStation, signed...)
 	v1.Match(read, "/stations/:id/history", s.stationHistory, signed...)
 	v1.PUT("/stations/:id/visits/:date", s.setServed, signed...)
 	v1.Match(read, "/my/reports", s.listReports, signed...)
+	v1.Match(read, "/my/visits", s.myVisits, signed...)
 	v1.PATCH("/reports/:id", s.resolveReport, signed...)
 
 	e.Match(read, "/*", s.pwa)

@@ -92,7 +92,7 @@ func (e *conflict) Unwrap() error { return e.err }
 func (s *server) writeStation(c echo.Context, st station.Station) error {
 	c.Response().Header().Set("ETag", `"`+strconv.FormatInt(st.Version, 10)+`"`)
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-	return c.Blob(http.StatusOK, "application/geo+json", stationFeature(st, s.Calendar, s.Now()))
+	return c.Blob(http.StatusOK, "application/geo+json", stationFeature(st, s.calendar(), s.Now()))
 }
 
 // stationFeature renders one station as the single-station answer does, open_now at now.

@@ -48,6 +48,7 @@ var statusOf = map[string]int{
 	station.CodeOutOfRange:         http.StatusBadRequest,
 	station.CodeNotFound:           http.StatusNotFound,
 	station.CodeInvalidImport:      http.StatusUnprocessableEntity,
+	station.CodeInvalidNotice:      http.StatusUnprocessableEntity,
 	station.CodeUnavailable:        http.StatusServiceUnavailable,
 	station.CodeStorageUnavailable: http.StatusServiceUnavailable,
 	station.CodeInternal:           http.StatusInternalServerError,
@@ -131,7 +132,7 @@ func (s *server) handleError(err error, c echo.Context) {
 	p.RequestID = requestID(c)
 	var cf *conflict
 	if errors.As(err, &cf) {
-		p.Current = stationFeature(cf.current, s.Calendar, s.Now())
+		p.Current = stationFeature(cf.current, s.calendar(), s.Now())
 		c.Response().Header().Set("ETag", `"`+strconv.FormatInt(cf.current.Version, 10)+`"`)
 	}
 	body, _ := json.Marshal(p)
@@ -158,6 +159,7 @@ var messages = map[string]station.Label{
 	station.CodeOutOfRange:         {Zh: "参数超出范围", En: "Parameter out of range"},
 	station.CodeNotFound:           {Zh: "未找到", En: "Not found"},
 	station.CodeInvalidImport:      {Zh: "导入文件有误", En: "Invalid import"},
+	station.CodeInvalidNotice:      {Zh: "无法识别的放假通知", En: "Notice not understood"},
 	station.CodeUnavailable:        {Zh: "服务暂不可用", En: "Service unavailable"},
 	station.CodeStorageUnavailable: {Zh: "数据暂时无法保存", En: "Storage unavailable"},
 	station.CodeInternal:           {Zh: "服务器内部错误", En: "Internal server error"},

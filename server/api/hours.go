@@ -60,10 +60,7 @@ func (s *server) hoursPreview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cal := s.Calendar
-	if cal == nil {
-		cal = hours.DefaultCalendar
-	}
+	cal := s.calendar()
 	at = at.In(hours.Zone)
 	res := hours.Normalize(text)
 	body := previewBody{Text: text, Normalized: res.Normalized, Status: res.Status, At: at.Format(time.RFC3339)}
@@ -103,4 +100,16 @@ func (s *server) hoursPreview(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
 	return c.JSON(http.StatusOK, body)
+}
+
+// calendar is the holiday calendar answers evaluate with: the served snapshot's (the built-in or
+// configured one with the years admins stored), or the configured one while none is loaded.
+func (s *server) calendar() *hours.Calendar {
+	if snap := s.Catalog.Current(); snap != nil {
+		return snap.Calendar()
+	}
+	if s.Calendar != nil {
+		return s.Calendar
+	}
+	return hours.DefaultCalendar
 }

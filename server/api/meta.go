@@ -14,6 +14,7 @@ import (
 
 	"github.com/yizhan/yizhan/server/catalog"
 	"github.com/yizhan/yizhan/server/cluster"
+	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -26,6 +27,7 @@ type vocabEntry struct {
 type holidaysBody struct {
 	Holidays map[string]string `json:"holidays"` // YYYY-MM-DD → name
 	Years    []int             `json:"years"`    // the years the official arrangement covers
+	Coverage coverageBody      `json:"coverage"` // and whether next year is among them
 }
 
 type metaBody struct {
@@ -43,6 +45,7 @@ type metaBody struct {
 type renderedMeta struct {
 	snap       *catalog.Snapshot
 	srv        *server
+	today      string // the coverage's "next year" and "from October" depend on the date
 	body, gzip []byte
 	etag       string
 }
@@ -58,7 +61,7 @@ func (s *server) meta(c echo.Context) error {
 		return err
 	}
 	r := lastMeta.Load()
-	if r == nil || r.snap != snap || r.srv != s {
+	if today := s.Now().In(hours.Zone).Format(time.DateOnly); r == nil || r.snap != snap || r.srv != s || r.today != today {
 		if r, err = s.renderMeta(snap); err != nil {
 			return err
 		}
@@ -70,6 +73,8 @@ func (s *server) meta(c echo.Context) error {
 func (s *server) renderMeta(snap *catalog.Snapshot) (*renderedMeta, error) {
 	m := metaBody{Cities: snap.Cities, StationCount: snap.Len(), DataVersion: snap.Version}
 	m.Holidays.Holidays, m.Holidays.Years = snap.Calendar().Holidays()
+	now := s.Now()
+	m.Holidays.Coverage = coverage(snap.Calendar(), now)
 	if s.Map != nil && len(s.Map.Tiles) > 0 {
 		m.Map = s.Map
 	}
@@ -89,7 +94,7 @@ func (s *server) renderMeta(snap *catalog.Snapshot) (*renderedMeta, error) {
 	zw.Write(body)
 	zw.Close()
 	sum := sha256.Sum256(body)
-	return &renderedMeta{snap: snap, srv: s, body: body, gzip: gz.Bytes(), etag: `"` + hex.EncodeToString(sum[:8]) + `"`}, nil
+	return &renderedMeta{snap: snap, srv: s, today: now.In(hours.Zone).Format(time.DateOnly), body: body, gzip: gz.Bytes(), etag: `"` + hex.EncodeToString(sum[:8]) + `"`}, nil
 }
 
 // GET /readyz: ready once the database answers and a station index is loaded.

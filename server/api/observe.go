@@ -15,7 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/yizhan/yizhan/server/cluster"
+	"github.com/yizhan/yizhan/server/hours"
 )
 
 // requestIDHeader carries the id of a request in the answer; the same id is in the log lines and in
@@ -122,6 +124,14 @@ func newMetrics(s *server) *metrics {
 			func() float64 {
 				if snap := s.Catalog.Current(); snap != nil {
 					return float64(snap.Patched())
+				}
+				return 0
+			}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "yizhan_holidays_next_year_covered",
+			Help: "1 when the holiday calendar holds next year's official arrangement (Asia/Shanghai), 0 when it does not: import it once the State Council publishes it (usually October to December)."},
+			func() float64 {
+				if snap := s.Catalog.Current(); snap != nil && snap.Calendar().Covers(s.Now().In(hours.Zone).Year()+1) {
+					return 1
 				}
 				return 0
 			}),

@@ -18,6 +18,7 @@ import (
 
 	"github.com/yizhan/yizhan/server/auth"
 	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/station"
 )
 
@@ -240,6 +241,8 @@ func readObject(c echo.Context, limit int64, members map[string]any) (map[string
 				kind = station.Msg("a list of strings")
 			case *float64:
 				kind = station.Msg("a number")
+			case *[]hours.Day:
+				kind = station.Msg("a list of days, each {\"date\": \"2027-02-06\", \"kind\": \"holiday\", \"name\": \"春节\"}")
 			case *int64:
 				kind = station.Msg("a whole number")
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/station"
 	"github.com/yizhan/yizhan/server/textsearch"
@@ -161,4 +162,20 @@ func (c *Catalog) compact(s *Snapshot, done chan struct{}) {
 			return
 		}
 	}
+}
+
+// SetCalendar makes the snapshot of data version version, which a write of the holiday calendar made:
+// the current stations, rebuilt with cal (every open state and next change depends on it; a rare
+// write, 0.2 s at the seed's 16,500 stations). Like Apply, it reports false when the current snapshot
+// is not the state just before (version-1): the caller reloads everything then.
+func (c *Catalog) SetCalendar(version int64, cal *hours.Calendar) bool {
+	cur := c.Current()
+	if cur == nil || cur.Version != version-1 {
+		return false
+	}
+	stations := make([]station.Station, cur.Len())
+	for i := range stations {
+		stations[i] = *cur.Station(i)
+	}
+	return c.cur.CompareAndSwap(cur, Build(version, stations, cal))
 }

@@ -28,7 +28,7 @@ type Config struct {
 	PWADir          string        `key:"pwa-dir" help:"serve the PWA from this folder instead of the embedded copy (front-end work)"`
 	LogLevel        string        `key:"log-level" help:"debug, info, warn or error"`
 	PollInterval    time.Duration `key:"poll-interval" help:"how often serve checks the database for writes made by other processes (import, edits)"`
-	Holidays        string        `key:"holidays" help:"public-holiday calendar CSV (date,kind,name) for PH in opening hours; empty = the built-in one"`
+	Holidays        string        `key:"holidays" help:"public-holiday calendar CSV (date,kind,name) for PH in opening hours; empty = the built-in one; years imported from the State Council's notice (yizhan holidays import, the admin page) replace its years"`
 	MapTiles        string        `key:"map-tiles" help:"raster tile URL template(s) for the PWA's map, {z}/{x}/{y}, several separated by spaces; empty = the built-in base layer only"`
 	MapCRS          string        `key:"map-crs" help:"coordinate system of the tiles: wgs84 (Tianditu, OpenStreetMap) or gcj02 (Amap)"`
 	MapAttrib       string        `key:"map-attribution" help:"attribution the tile provider requires, shown on the map"`

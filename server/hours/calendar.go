@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -162,4 +163,78 @@ func (c *Calendar) Holidays() (map[string]string, []int) {
 	}
 	slices.Sort(years)
 	return days, years
+}
+
+// Year is one year's official arrangement as stored (imported from a notice): it replaces what the
+// built-in file says for that year.
+type Year struct {
+	Year int
+	Days []Day
+}
+
+// StoredYear is a year imported by an admin, with who stored it and when.
+type StoredYear struct {
+	Year int
+	Days []Day
+	By   string
+	At   time.Time
+}
+
+// With returns a copy of c in which each given year's days replace c's for that year, and the year is
+// covered. Days in the December before (the 元旦 block of 2019 began on 2018-12-30) are added to that
+// year when it is covered, and dropped otherwise: an uncovered year falls back to the statutory days.
+// Days are expected to be checked (write.CheckHolidays); a malformed one is skipped.
+func (c *Calendar) With(years []Year) *Calendar {
+	out := &Calendar{days: map[civil]calendarDay{}, years: map[int]bool{}}
+	if c != nil {
+		maps.Copy(out.days, c.days)
+		maps.Copy(out.years, c.years)
+	}
+	for _, y := range years {
+		for k := range out.days {
+			if k.year == y.Year {
+				delete(out.days, k)
+			}
+		}
+		out.years[y.Year] = true
+	}
+	for _, y := range years {
+		for _, d := range y.Days {
+			t, err := time.Parse(time.DateOnly, d.Date)
+			if err != nil || (t.Year() != y.Year && !out.years[t.Year()]) {
+				continue
+			}
+			out.days[civil{t.Year(), int(t.Month()), t.Day()}] = calendarDay{workday: d.Kind == "workday", name: d.Name}
+		}
+	}
+	return out
+}
+
+// Years lists the years the calendar covers, in order.
+func (c *Calendar) Years() []int {
+	if c == nil {
+		return nil
+	}
+	years := slices.Collect(maps.Keys(c.years))
+	slices.Sort(years)
+	return years
+}
+
+// Days lists the calendar's days of one year (holidays and adjusted working days) in date order.
+func (c *Calendar) Days(year int) []Day {
+	var out []Day
+	if c == nil {
+		return out
+	}
+	for k, d := range c.days {
+		if k.year == year {
+			kind := "holiday"
+			if d.workday {
+				kind = "workday"
+			}
+			out = append(out, Day{Date: fmt.Sprintf("%04d-%02d-%02d", k.year, k.month, k.day), Kind: kind, Name: d.name})
+		}
+	}
+	sortDays(out)
+	return out
 }

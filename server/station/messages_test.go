@@ -17,13 +17,14 @@ import (
 
 // formatArg is where the message format sits in the calls that take one: the station package's
 // constructors, and the local helpers whose names end in f (as go vet's printf check assumes).
-var formatArg = map[string]int{"Errorf": 2, "RowErrorf": 3, "Msg": 0, "Reword": 0, "Append": 0, "badf": 0, "failf": 1}
+var formatArg = map[string]int{"Errorf": 2, "RowErrorf": 3, "Msg": 0, "Reword": 0, "Append": 0, "badf": 0, "failf": 1, "noticef": 0}
 
 // passedOn are the calls whose format is not a literal because it is passed on from a caller whose
 // own format is checked here, or picked from literals that are.
 var passedOn = map[string]bool{
 	"server/codec/geojsonread.go: e.Append(format, ...)":               true, // badf's format
 	"server/codec/geojsonread.go: station.RowErrorf(..., format, ...)": true, // failf's format
+	"server/station/notice.go: Msg(ne.Format, ...)":                    true, // noticef's format
 }
 
 // messageFormats finds every message format in the server's code (not its tests) and every call

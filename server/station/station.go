@@ -108,6 +108,12 @@ var statuses = []vocab{
 
 func (s Status) String() string { return statuses[s].Code }
 
+// Label is the status's user-visible name.
+func (s Status) Label() Label { return statuses[s].Label }
+
+// Statuses lists every status in code order.
+func Statuses() []Status { return []Status{Open, TemporarilyClosed, Closed} }
+
 // ParseStatus accepts a status code.
 func ParseStatus(s string) (Status, bool) { return parseCode[Status](statuses, s) }
 

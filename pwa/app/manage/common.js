@@ -176,3 +176,25 @@ export function takeDraft(key) {
   kept = null;
   return d;
 }
+
+/**
+ * Previous and next buttons for a list a page at a time: a click calls setPage with the new page,
+ * then load. update(page, pages) shows where the list is (hidden when it has one page).
+ */
+export function pager(load, setPage, idPrefix = '') {
+  let page = 1;
+  const prev = el('button', { type: 'button', class: 'secondary', id: idPrefix ? `${idPrefix}-prev` : null }, t('previousPage'));
+  const next = el('button', { type: 'button', class: 'secondary', id: idPrefix ? `${idPrefix}-next` : null }, t('nextPage'));
+  prev.addEventListener('click', () => { setPage(page - 1); load(); });
+  next.addEventListener('click', () => { setPage(page + 1); load(); });
+  const element = el('div', { class: 'pager', hidden: true }, prev, next);
+  return {
+    element,
+    update(p, pages) {
+      page = p;
+      element.hidden = pages <= 1;
+      prev.disabled = p <= 1;
+      next.disabled = p >= pages;
+    },
+  };
+}

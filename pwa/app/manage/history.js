@@ -4,7 +4,7 @@
 import { t } from '../i18n.js';
 import { el } from '../ui.js';
 import * as api from './api.js';
-import { fieldLabel, statusLabel, vocabLabel, when } from './common.js';
+import { fieldLabel, statusLabel, vocabLabel, when, busy } from './common.js';
 
 const actionKeys = { create: 'actionCreate', edit: 'actionEdit', verify: 'actionVerify', import: 'actionImport' };
 
@@ -25,40 +25,56 @@ function servedLine(e) {
   return t('servedOn', day, e.after.served) + (was === null || was === undefined ? '' : t('servedWas', was));
 }
 
-/** Loads and draws the history of station id into container. */
+/** One entry of the history as a list item. */
+function entryItem(e, meta) {
+  if (e.after && 'served_on' in e.after) {
+    return el('li', { class: 'served' },
+      el('p', { class: 'who' }, el('strong', {}, e.actor || t('someone')), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ', t('actionServed')),
+      el('p', {}, servedLine(e)));
+  }
+  const names = [...new Set([...Object.keys(e.before || {}), ...Object.keys(e.after || {})])];
+  return el('li', { 'data-version': String(e.version) },
+    el('p', { class: 'who' },
+      el('strong', {}, e.actor || t('someone')), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ',
+      t(actionKeys[e.action] || 'actionEdit'), ' · ', t('versionN', e.version)),
+    el('dl', { class: 'changes' }, names.map((n) => [
+      el('dt', {}, fieldLabel(n)),
+      el('dd', {},
+        el('span', { class: 'before' }, shown(n, e.before?.[n], meta)),
+        el('span', { class: 'arrow', 'aria-hidden': 'true' }, ' → '), el('span', { class: 'sr-only' }, ` ${t('changedTo')} `),
+        el('span', { class: 'after' }, shown(n, e.after?.[n], meta))),
+    ])));
+}
+
+const PER_PAGE = 20;
+
+/** Loads and draws the history of station id into container, newest first, older pages on request. */
 export async function renderHistory(container, id, meta) {
   container.setAttribute('aria-busy', 'true');
-  let data;
+  const list = el('ol', { class: 'history-list' });
+  const more = el('button', { type: 'button', class: 'secondary more', id: 'older-history', hidden: true }, t('olderHistory'));
+  let page = 0;
+  let loaded = 0;
+  const next = async () => {
+    const data = await api.get(api.withQuery(api.stationPath(id, '/history'), { page: page + 1, per_page: PER_PAGE }));
+    page++;
+    const entries = data.entries || [];
+    list.append(...entries.map((e) => entryItem(e, meta)));
+    loaded += entries.length;
+    more.hidden = loaded >= (data.total ?? loaded);
+    return loaded;
+  };
+  more.addEventListener('click', () => busy(more, () => next().catch((e) => container.append(el('p', { class: 'error' }, e.message)))));
   try {
-    data = await api.get(api.stationPath(id, '/history'));
+    if (!await next()) {
+      container.replaceChildren(el('p', { class: 'empty' }, t('noHistory')));
+      return;
+    }
   } catch (e) {
     container.replaceChildren(el('p', { class: 'error' }, e.message));
     return;
   } finally {
     container.removeAttribute('aria-busy');
   }
-  const entries = data.entries || [];
-  if (!entries.length) {
-    container.replaceChildren(el('p', { class: 'empty' }, t('noHistory')));
-    return;
-  }
-  container.replaceChildren(el('ol', { class: 'history-list' }, entries.map((e) => {
-    if (e.after && 'served_on' in e.after) {
-      return el('li', { class: 'served' },
-        el('p', { class: 'who' }, el('strong', {}, e.actor || t('someone')), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ', t('actionServed')),
-        el('p', {}, servedLine(e)));
-    }
-    const names = [...new Set([...Object.keys(e.before || {}), ...Object.keys(e.after || {})])];
-    return el('li', { 'data-version': String(e.version) },
-      el('p', { class: 'who' },
-        el('strong', {}, e.actor || t('someone')), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ',
-        t(actionKeys[e.action] || 'actionEdit'), ' · ', t('versionN', e.version)),
-      el('dl', { class: 'changes' }, names.map((n) => [
-        el('dt', {}, fieldLabel(n)),
-        el('dd', {},
-          el('span', { class: 'before' }, shown(n, e.before?.[n], meta)),
-          el('span', { class: 'arrow', 'aria-hidden': 'true' }, ' → '), el('span', { class: 'sr-only' }, ` ${t('changedTo')} `),
-          el('span', { class: 'after' }, shown(n, e.after?.[n], meta))),
-      ])));
-  })));
+  container.replaceChildren(list, more);
 }

@@ -3,6 +3,9 @@
 //   #/stations  my stations (admins: every station)   #/station/ID  a station's editor
 //   #/reports   problem reports                         #/import      admin: import and export
 //   #/users     admin: accounts                         #/user/ID     admin: one account
+//   #/dashboard admin: the numbers of the province      #/dashboard/ADCODE  of a city or district
+//   #/holidays  admin: the public-holiday calendar (and, from 1 October while next year is missing, a
+//               banner above every admin screen with a box to paste the State Council's notice into)
 
 import { t, setLang, getLang } from '../i18n.js';
 import { el } from '../ui.js';
@@ -14,6 +17,8 @@ import { renderReports } from './reports.js';
 import { renderImport } from './admin-import.js';
 import { renderUsers, renderUser } from './admin-users.js';
 import { ask, dropWork, unsaved, keepDraft } from './common.js';
+import { renderDashboard } from './dashboard.js';
+import { renderHolidays, renderHolidayBanner } from './holidays.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -29,7 +34,7 @@ const ctx = {
 
 const tabs = {
   operator: [['#/stations', 'tabMyStations'], ['#/reports', 'tabReports']],
-  admin: [['#/stations', 'tabStations'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/users', 'tabUsers']],
+  admin: [['#/stations', 'tabStations'], ['#/dashboard', 'tabDashboard'], ['#/reports', 'tabReports'], ['#/import', 'tabImport'], ['#/holidays', 'tabHolidays'], ['#/users', 'tabUsers']],
 };
 
 function applySettings() {
@@ -56,7 +61,8 @@ function drawTabs(route) {
     return;
   }
   nav.hidden = false;
-  const section = route.startsWith('#/station/') ? '#/stations' : route.startsWith('#/user/') ? '#/users' : route;
+  const section = route.startsWith('#/station/') ? '#/stations' : route.startsWith('#/user/') ? '#/users'
+    : route.startsWith('#/dashboard') ? '#/dashboard' : route;
   nav.replaceChildren(el('ul', {}, tabs[ctx.user.role === 'admin' ? 'admin' : 'operator'].map(([href, key]) =>
     el('li', {}, el('a', { href, class: 'tab', 'aria-current': href === section ? 'page' : null }, t(key))))));
 }
@@ -67,6 +73,7 @@ function showLogin(notice) {
   $('#logout').hidden = true;
   applySettings();
   drawTabs('');
+  renderHolidayBanner($('#banner'), ctx);
   renderLogin($('#view'), {
     notice,
     onSignedIn: (session) => {
@@ -96,12 +103,15 @@ function route() {
   else if (hash === '#/reports') renderReports(view, ctx);
   else if (admin && hash === '#/import') renderImport(view, ctx);
   else if (admin && hash === '#/users') renderUsers(view, ctx);
+  else if (admin && hash === '#/holidays') renderHolidays(view, ctx);
   else if (admin && (m = /^#\/user\/(\d+)$/.exec(hash))) renderUser(view, m[1]);
+  else if (admin && (m = /^#\/dashboard(?:\/(\d{6}))?$/.exec(hash))) renderDashboard(view, ctx, m[1] || '');
   else {
     hash = '#/stations';
     renderStations(view, ctx);
   }
   drawTabs(hash);
+  renderHolidayBanner($('#banner'), ctx, hash === '#/holidays'); // that screen has its own paste box
   // Moving to a screen moves the keyboard and the screen reader to its heading.
   view.querySelector('.screen-title')?.focus({ preventScroll: false });
 }

@@ -5,21 +5,25 @@ import { t } from '../i18n.js';
 import { el } from '../ui.js';
 import * as api from './api.js';
 import { reasons } from '../reports.js';
-import { when, heading, busy, showMessage, messageLine } from './common.js';
+import { when, heading, busy, showMessage, messageLine, pager } from './common.js';
+
+const PER_PAGE = 50;
 
 const reasonKey = new Map(reasons);
 
 /** Draws the reports screen into view: scope 'mine' or 'all'. */
 export async function renderReports(view, ctx, scope = ctx.user.role === 'admin' ? 'all' : 'mine') {
   let which = 'open';
+  let page = 1;
   const list = el('ol', { class: 'reports', id: 'reports', 'aria-busy': 'true' });
   const status = el('p', { class: 'count', role: 'status' });
   const filter = el('div', { class: 'filter', role: 'group', 'aria-label': t('reportFilter') });
-  const root = el('div', { class: 'screen' }, heading(scope === 'all' ? t('allReports') : t('myReports')), filter, status, list);
+  const pages = pager(() => load(), (p) => { page = p; }, 'reports-page');
+  const root = el('div', { class: 'screen' }, heading(scope === 'all' ? t('allReports') : t('myReports')), filter, status, list, pages.element);
   view.replaceChildren(root);
 
   const drawFilter = () => filter.replaceChildren(...[['open', 'reportsOpen'], ['all', 'reportsAll']].map(([v, key]) =>
-    el('button', { type: 'button', class: 'chip', 'aria-pressed': String(which === v), 'data-filter': v, onclick: () => { which = v; drawFilter(); load(); } }, t(key))));
+    el('button', { type: 'button', class: 'chip', 'aria-pressed': String(which === v), 'data-filter': v, onclick: () => { which = v; page = 1; drawFilter(); load(); } }, t(key))));
   drawFilter();
 
   const card = (r) => {
@@ -50,10 +54,13 @@ export async function renderReports(view, ctx, scope = ctx.user.role === 'admin'
     list.setAttribute('aria-busy', 'true');
     try {
       const path = scope === 'all' ? '/api/v1/admin/reports' : '/api/v1/my/reports';
-      const data = await api.get(api.withQuery(path, { status: which }));
+      const data = await api.get(api.withQuery(path, { status: which, page, per_page: PER_PAGE }));
       if (mine !== seq) return;
       list.replaceChildren(...data.reports.map(card));
-      status.textContent = data.reports.length ? t('reportCount', data.reports.length) : t(which === 'open' ? 'noOpenReports' : 'noReports');
+      const pageCount = Math.max(1, Math.ceil(data.total / PER_PAGE));
+      status.textContent = !data.total ? t(which === 'open' ? 'noOpenReports' : 'noReports')
+        : pageCount > 1 ? t('reportsPageOf', page, pageCount, data.total) : t('reportCount', data.total);
+      pages.update(page, pageCount);
     } catch (e) {
       if (mine === seq) status.textContent = e.message;
     } finally {

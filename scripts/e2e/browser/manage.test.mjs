@@ -173,7 +173,7 @@ test('sign in: a wrong password is refused plainly; the operator sees only their
   const ids = await page.$$eval('#my-stations li[data-id]', (els) => els.map((e) => e.dataset.id));
   assert.deepEqual(ids, ['E2E-M-01', 'E2E-M-02']);
   assert.match(await page.textContent('#my-stations li[data-id="E2E-M-01"]'), /甲号管理测试驿站/);
-  assert.match(await page.textContent('#my-stations li[data-id="E2E-M-01"]'), /信息尚未确认|信息确认于/);
+  assert.match(await page.textContent('#my-stations li[data-id="E2E-M-01"]'), /从未确认|天未确认|信息确认于/);
   assert.equal(await page.locator('#tabs a[href="#/import"]').count(), 0, 'no admin tabs for an operator');
   await usable(page);
   await shot(page, 'my-stations');

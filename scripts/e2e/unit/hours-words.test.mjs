@@ -440,3 +440,16 @@ test('closed on public holidays means closed on every shipped holiday', () => {
   }
   assert.ok(days > 50, `${days} holidays`);
 });
+
+test('hours that say PH in a week of a year the calendar lacks: the year is pending, not guessed', async () => {
+  const { pendingHolidayYear } = await import('../../../pwa/app/hours-words.js');
+  const { Calendar } = await import('../../../pwa/app/hours.js');
+  const cal = new Calendar({ holidays: { '2026-10-01': '国庆节' }, years: [2026] });
+  const dec29 = new Date('2026-12-29T10:00:00+08:00'); // the week reaches 2027-01-04
+  assert.equal(pendingHolidayYear('Mo-Fr 09:00-17:00; PH off', cal, dec29), 2027);
+  assert.equal(pendingHolidayYear('Mo-Fr 09:00-17:00', cal, dec29), null, 'no PH: nothing to wait for');
+  assert.equal(pendingHolidayYear('Mo-Fr 09:00-17:00; PH off', cal, new Date('2026-12-08T10:00:00+08:00')), null, 'the week is all in 2026');
+  assert.equal(pendingHolidayYear('Mo-Fr 09:00-17:00; PH off', new Calendar({ years: [2026, 2027] }), dec29), null);
+  assert.equal(pendingHolidayYear('PH 10:00-16:00', cal, new Date('2027-03-01T10:00:00+08:00')), 2027);
+  assert.equal(pendingHolidayYear('Mo-Fr 09:00-17:00; PH off', undefined, dec29), null);
+});

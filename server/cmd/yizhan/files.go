@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/yizhan/yizhan/server/codec"
+	"github.com/yizhan/yizhan/server/hours"
 	"github.com/yizhan/yizhan/server/spatial"
 	"github.com/yizhan/yizhan/server/sqlite"
 	"github.com/yizhan/yizhan/server/station"
@@ -189,4 +190,11 @@ func (l *lazyStore) EditStation(ctx context.Context, id string, ifVersion int64,
 		return station.Station{}, 0, err
 	}
 	return l.db.EditStation(ctx, id, ifVersion, actor, now, verify, apply)
+}
+
+func (l *lazyStore) SaveHolidayYear(ctx context.Context, year int, days []hours.Day, actor station.Actor, now time.Time) (int64, error) {
+	if err := l.open(); err != nil {
+		return 0, err
+	}
+	return l.db.SaveHolidayYear(ctx, year, days, actor, now)
 }

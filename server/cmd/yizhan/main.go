@@ -48,7 +48,7 @@ func rootCmd() *cobra.Command {
 	}
 	root.PersistentFlags().String("config", "", "YAML config file (default: ./"+config.DefaultFile+" when present)")
 	config.RegisterFlags(root.PersistentFlags(), "db", "log-level")
-	root.AddCommand(serveCmd(), importCmd(), exportCmd(), configCmd(), userCmd(), backupCmd(), checkCmd())
+	root.AddCommand(serveCmd(), importCmd(), exportCmd(), configCmd(), userCmd(), backupCmd(), checkCmd(), holidaysCmd())
 	return root
 }
 

@@ -89,8 +89,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, ready func(
 	writer := &write.Writer{Store: db, Catalog: &cat, Log: log, Now: time.Now,
 		Reload: func(ctx context.Context) error { return refresh(ctx, db, &cat, cal, log) }}
 	srv := &http.Server{
-		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
-			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Writer: writer, History: db, ReportDesk: db,
+		Handler: api.New(api.Deps{Catalog: &cat, DB: db, Log: log, PWA: files, Calendar: cal, Holidays: db, Reports: db, ReportLimit: api.DefaultReportLimit, Map: mapConfig(cfg),
+			Users: db, Sessions: auth.Lifetimes{Absolute: cfg.SessionLifetime, Idle: cfg.SessionIdle}, Writer: writer, History: db, ReportDesk: db, Stats: db,
 			TrustedProxies: trustedProxies(cfg), APILimit: apiLimit(cfg), UploadMinRate: cfg.UploadMinRate, UploadRateWindow: cfg.UploadWindow,
 			Node: node, MaxLag: cfg.MaxLag, CatchUp: func(ctx context.Context) error { _, err := catchUp(ctx, db, &cat, cal, log); return err }}),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -254,6 +254,9 @@ func (s *seeding) write(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog
 	if err != nil {
 		return err
 	}
+	if cal, err = db.Calendar(ctx, cal); err != nil {
+		return err
+	}
 	cat.Swap(catalog.Build(version, stations, cal))
 	return nil
 }
@@ -275,11 +278,17 @@ func loadCalendar(path string) (*hours.Calendar, error) {
 	return cal, nil
 }
 
-// refresh loads every station from the database into a new snapshot and swaps it in.
+// refresh loads every station and the stored holiday years (over the base calendar cal) from the
+// database into a new snapshot and swaps it in.
 func refresh(ctx context.Context, db *sqlite.DB, cat *catalog.Catalog, cal *hours.Calendar, log *slog.Logger) error {
 	start := time.Now()
 	version, stations, err := db.LoadAll(ctx)
 	if err != nil {
+		return err
+	}
+	// Read after the stations: the calendar is then at least as new as they are (a holiday stored
+	// between the two reads bumps the data version, and the watcher reloads again).
+	if cal, err = db.Calendar(ctx, cal); err != nil {
 		return err
 	}
 	loaded := time.Since(start)
