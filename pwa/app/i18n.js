@@ -217,7 +217,7 @@ const table = {
   position: ['位置', 'Position'],
   positionOnMap: ['在地图上调整位置', 'Adjust the position on the map'],
   positionHint: ['拖动红色标记，或点地图上的位置。保存后生效。', 'Drag the red pin, or tap the map where the station is. Saved with the other changes.'],
-  pinLabel: ['驿站位置标记，可拖动', 'Station pin, draggable'],
+  pinLabel: ['驿站位置标记：可拖动，或用方向键移动', 'Station pin: drag it, or move it with the arrow keys'],
   coordinates: ['经度 {0}，纬度 {1}（WGS-84）', 'Longitude {0}, latitude {1} (WGS-84)'],
   movedBy: ['向{0}移动了 {1}（未保存）', 'Moved {1} {0} (not saved yet)'],
   notMoved: ['位置没有改动。', 'Not moved.'],

@@ -39,6 +39,18 @@ export function pinMap(container, mapConfig, { id, lon, lat, dark = false, label
     onMove(...toWGS84(crs, p.lng, p.lat));
   };
   marker.on('dragend', moved);
+  // The keyboard moves the pin too: arrow keys by 4 px, with Shift by 40.
+  element.tabIndex = 0;
+  element.setAttribute('role', 'button');
+  element.addEventListener('keydown', (e) => {
+    const step = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+    if (!step) return;
+    e.preventDefault();
+    const px = e.shiftKey ? 40 : 4;
+    const p = map.project(marker.getLngLat());
+    marker.setLngLat(map.unproject([p.x + step[0] * px, p.y + step[1] * px]));
+    moved();
+  });
   // A tap on the map puts the pin there: easier than a drag on a small phone.
   map.on('click', (e) => {
     marker.setLngLat(e.lngLat);

@@ -240,6 +240,13 @@ for (const size of sizes) {
     assert.equal(await page.textContent('.screen-title'), '编辑测试驿站（新名）');
     await waitText(page, '#moved', '位置没有改动。');
 
+    // The keyboard moves the pin as well.
+    await page.focus('[data-pin]');
+    await page.keyboard.press('Shift+ArrowUp');
+    await page.waitForFunction(() => /^向北移动了/.test(document.querySelector('#moved').textContent));
+    await page.click('#pin-undo');
+    await waitText(page, '#moved', '位置没有改动。');
+
     // A point far from its district is refused next to the map, and nothing changes.
     for (let k = 0; k < 7; k++) await page.click('.maplibregl-ctrl-zoom-out');
     // Until the zoom's animation ends: the pin in the same place two frames apart.
