@@ -6,7 +6,7 @@ import (
 	"io/fs"
 )
 
-//go:embed index.html manage.html app.css manage.css manifest.webmanifest sw.js app icons vendor
+//go:embed index.html manage.html app.css manage.css poster.css manifest.webmanifest sw.js app icons vendor
 var files embed.FS
 
 // Files returns the front end's files, rooted at the folder.

@@ -1,6 +1,6 @@
 // The service worker: the app shell is precached per version (the server stamps the version of the
 // whole file set below, so any change installs a new worker; the page then offers to reload),
-// navigations to the rider's app (/) are answered from it so the app opens with no network, the
+// navigations to the rider's app (/, and a station's link /s/{id}) are answered from it so the app opens with no network, the
 // map's base layer (/api/v1/areas) is answered from it and refreshed behind, other pages
 // (manage.html) come from the network first and from the cache when offline, other API calls go to
 // the network (the app keeps its own copy of the data in IndexedDB), and map tiles are cached as they
@@ -24,12 +24,16 @@ const shellFiles = [
   '/app/ui.js',
   '/app/nav.js',
   '/app/reports.js',
+  '/app/outbox.js',
+  '/app/visits.js',
   '/app/worker.js',
   '/app/dataset.js',
   '/app/openstate.js',
   '/app/areas.js',
   '/app/hours-words.js',
   '/app/preview.js',
+  '/app/poster.js',
+  '/poster.css',
   '/api/v1/areas',
   '/manage.html',
   '/manage.css',
@@ -111,7 +115,8 @@ self.addEventListener('fetch', (event) => {
   }
   if (url.pathname.startsWith('/api/') || url.pathname === '/healthz' || url.pathname === '/readyz') return;
   if (req.mode === 'navigate') {
-    if (url.pathname === '/' || url.pathname === '/index.html') {
+    // A station's link (/s/{id}, its QR code) is the app too: the app reads the id from the path.
+    if (url.pathname === '/' || url.pathname === '/index.html' || url.pathname.startsWith('/s/')) {
       event.respondWith(caches.match('/', { cacheName: SHELL }).then((hit) => hit || fetch(req)));
     } else {
       // Any other page is itself: fresh from the network, the precached copy when offline.

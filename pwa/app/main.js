@@ -6,6 +6,8 @@ import { t, setLang, getLang } from './i18n.js';
 import * as data from './data.js';
 import * as store from './store.js';
 import * as reports from './reports.js';
+import * as visits from './visits.js';
+import * as outbox from './outbox.js';
 import * as areas from './areas.js';
 import { $, renderChips, renderList, openSheet, renderStatus, renderWhere, renderLegend, formatDistance } from './ui.js';
 import { compassKey, unitVec, distanceM, bearingDeg } from './geo.js';
@@ -30,7 +32,20 @@ const app = {
   offline: false,       // the dataset download failed: say so
   watch: undefined,
   deviceLoaded: null,   // resolves once the worker has read what the device holds
+  linked: linkedStation(), // the station of the link the app was opened at (/s/{id}, its QR code), or null
+  notice: '',           // the i18n key of a notice above the list ('' for none)
 };
+
+/** The station id in a station's link, /s/{id}, or null. */
+function linkedStation() {
+  const m = /^\/s\/([^/]+)\/?$/.exec(location.pathname);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return m[1];
+  }
+}
 
 function isDark() {
   const night = localStorage.getItem('yizhan.night');
@@ -61,6 +76,7 @@ function applySettings() {
   renderLegend($('#legend'));
   $('#map-activate-label').textContent = t('mapActivate');
   $('#list-title').textContent = app.shownQuery ? t('searchResults') : t('nearest');
+  renderNotice();
   app.map?.setTheme(root.classList.contains('dark'));
   drawMap();
 }
@@ -241,9 +257,51 @@ async function drawMap() {
   if (app.areas) $('#map').dataset.areas = String(app.areas.features.length);
 }
 
-function select(id) {
-  data.station(id).then((st) => {
+/** Shows the notice above the list, if any. */
+function renderNotice() {
+  let node = $('#notice');
+  if (!app.notice) { node?.remove(); return; }
+  if (!node) {
+    node = document.createElement('p');
+    node.id = 'notice';
+    node.className = 'notice';
+    node.setAttribute('role', 'alert');
+    $('#list-title').before(node);
+  }
+  node.textContent = t(app.notice);
+}
+
+/**
+ * Opens the station of the link the app was opened at, from the device's data or the server, with
+ * "I'm here"; a station neither knows is said so above the list of the nearest.
+ */
+async function openLinked() {
+  await app.deviceLoaded;
+  const st = await data.station(app.linked);
+  if (!st) {
+    app.notice = 'linkNotFound';
+    renderNotice();
+    return;
+  }
+  select(st.id, { visit: true });
+}
+
+/** Says "I'm here" at station id; resolves to what the sheet shows. */
+async function visit(id) {
+  try {
+    const how = await visits.record(id);
+    return { state: how, words: t({ sent: 'visitSent', queued: 'visitQueued', already: 'visitAlready' }[how]) };
+  } catch (e) {
+    return { state: 'failed', words: t('visitFailed', e.message) };
+  }
+}
+
+function select(id, { visit: offerVisit = false } = {}) {
+  data.station(id).then(async (st) => {
     if (!st) return;
+    // Nobody visits a station closed for good: the server would refuse it.
+    offerVisit &&= st.props.status !== 'closed';
+    const recorded = offerVisit && await visits.recorded(st.id).catch(() => false);
     const pos = app.position;
     let where = '';
     if (pos) {
@@ -254,6 +312,7 @@ function select(id) {
     app.map?.showSelected(st);
     openSheet($('#sheet'), st, {
       distance: where,
+      visit: offerVisit ? { recorded, onVisit: () => visit(st.id) } : null,
       onReport: async (report) => {
         try {
           const how = await reports.submit(report);
@@ -319,8 +378,15 @@ function pickCity(city) {
 }
 
 async function flushReports() {
-  app.pending = await reports.flush();
+  await outbox.flush();
+  app.pending = await reports.pending();
   renderProgress();
+  // A visit the sheet said was waiting has gone.
+  const said = $('#visit-status');
+  if (said?.dataset.state === 'queued' && !(await visits.pending())) {
+    said.dataset.state = 'sent';
+    said.textContent = t('visitSent');
+  }
 }
 
 function toggleMenu(open = $('#menu').hidden) {
@@ -353,7 +419,11 @@ async function start() {
     const pos = app.position;
     if (pos?.source === 'gps') app.map?.showMe(pos.lon, pos.lat, pos.accuracy, true);
   });
-  $('#sheet').addEventListener('close', () => app.map?.showSelected(null));
+  $('#sheet').addEventListener('close', () => {
+    app.map?.showSelected(null);
+    // The link has done its work: the app goes on as the app (a reload does not open the sheet again).
+    if (app.linked) history.replaceState(null, '', '/');
+  });
   addEventListener('online', () => { data.state.online = true; syncData(); flushReports(); data.loadMeta().then(renderChrome, () => {}); });
   addEventListener('offline', () => { data.state.online = false; renderChrome(); });
   setInterval(() => { update(); updateMap(); }, 60e3); // open states change with the clock
@@ -363,6 +433,7 @@ async function start() {
   app.deviceLoaded = data.start(renderProgress).catch(() => false).finally(() => performance.mark('yizhan:device'));
   const meta = data.loadMeta().then(() => { data.state.online = true; }, () => { data.state.online = false; });
   locate();
+  if (app.linked) openLinked();
   // The labels have come: draw the list again with them (no need to ask for it again).
   meta.then(() => {
     applySettings();

@@ -173,10 +173,36 @@ function pendingNote(text, now) {
 }
 
 /**
- * Fills the station sheet (a <dialog>) for st and opens it at its top. onReport(report) sends a
- * report and resolves to the words to show.
+ * The "I'm here" button of a station opened from its link: large, at the top of the sheet. onVisit()
+ * records the visit and resolves to {state: sent|queued|already|failed, words}; recorded says this
+ * device did so there today already.
  */
-export function openSheet(dialog, st, { distance, onReport, now = new Date() }) {
+function visitBox({ recorded, onVisit }) {
+  const said = el('p', { id: 'visit-status', role: 'status', class: 'visit-status', 'data-state': recorded ? 'already' : '' },
+    recorded ? t('visitAlready') : t('visitHint'));
+  const label = el('span', {}, recorded ? t('visitDone') : t('imHere'));
+  const icon = el('span', { class: 'pin', 'aria-hidden': 'true' }, recorded ? '✓' : '📍');
+  const button = el('button', { type: 'button', class: 'visit', 'aria-describedby': 'visit-status' }, icon, label);
+  if (recorded) button.disabled = true;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const r = await onVisit();
+    said.dataset.state = r.state;
+    said.textContent = r.words;
+    if (r.state === 'failed') button.disabled = false;
+    else {
+      label.textContent = t('visitDone');
+      icon.textContent = '✓';
+    }
+  });
+  return el('section', { class: 'visit-box' }, button, said);
+}
+
+/**
+ * Fills the station sheet (a <dialog>) for st and opens it at its top. onReport(report) sends a
+ * report and resolves to the words to show; visit, when given, offers "I'm here" (see visitBox).
+ */
+export function openSheet(dialog, st, { distance, onReport, visit, now = new Date() }) {
   const p = st.props;
   const ow = openWords(st, now);
   const body = [];
@@ -188,6 +214,7 @@ export function openSheet(dialog, st, { distance, onReport, now = new Date() }) 
   body.push(el('p', {}, el('span', { class: `badge ${ow.state}` }, ow.text)));
   if (p.status_note) body.push(el('p', { class: 'note' }, p.status_note));
   if (p.closed_until && p.status === 'temporarily_closed') body.push(el('p', { class: 'note' }, t('reopensOn', dayWords(p.closed_until))));
+  if (visit) body.push(visitBox(visit));
 
   body.push(el('section', { 'aria-labelledby': 'nav-h' }, el('h3', { id: 'nav-h' }, t('navigate')),
     el('div', { class: 'nav' }, navigationLinks(st).map((l, i) => el('a', { class: i === 0 ? 'primary' : null, href: l.href, rel: 'noopener', target: '_blank', 'data-nav': l.key }, t(l.key))))));

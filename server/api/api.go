@@ -74,6 +74,9 @@ type Deps struct {
 	// UploadRateWindow, or it is ended (zero: DefaultUploadMinRate, DefaultUploadRateWindow).
 	UploadMinRate    int
 	UploadRateWindow time.Duration
+	// PublicURL is the address riders reach the app at ("https://yizhan.example.cn"): QR codes and
+	// posters link to {PublicURL}/s/{id}. Empty: the scheme and host of each request.
+	PublicURL string
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For (the client address, for rate limits)
 	// and X-Forwarded-Proto (HTTPS, for Secure cookies and HSTS) are believed. Empty: the connection's
 	// peer is the client and only a TLS connection is HTTPS.
@@ -173,6 +176,8 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/stations.geojson", s.dataset)
 	v1.Match(read, "/dataset", s.compactDataset)
 	v1.Match(read, "/stations/:id", s.stationByID)
+	v1.Match(read, "/stations/:id/code.png", s.stationCodePNG)
+	v1.Match(read, "/stations/:id/code.svg", s.stationCodeSVG)
 	v1.POST("/stations/:id/reports", s.createReport, s.deadline)
 	v1.POST("/stations/:id/visits", s.recordVisit, s.deadline)
 	v1.Match(read, "/search", s.search)
@@ -204,6 +209,11 @@ func New(d Deps) *echo.Echo {
 	v1.Match(read, "/my/reports", s.listReports, signed...)
 	v1.Match(read, "/my/visits", s.myVisits, signed...)
 	v1.PATCH("/reports/:id", s.resolveReport, signed...)
+
+	// A station's public link (its QR code), and posters to print.
+	e.Match(read, "/s/:id", s.stationLink)
+	e.Match(read, "/poster/:id", s.stationPoster)
+	e.Match(read, "/poster", s.districtPosters)
 
 	e.Match(read, "/*", s.pwa)
 	return e

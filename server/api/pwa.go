@@ -134,16 +134,12 @@ func (s *server) pwa(c echo.Context) error {
 	if s.PWA == nil || strings.HasPrefix(p, "/api/") { // unknown API paths never get the PWA
 		return echo.ErrNotFound
 	}
-	s.static.once.Do(func() { s.static.load(s.PWA) })
-	if s.static.err != nil {
-		return s.static.err
-	}
 	if p == "/" {
 		p = "/index.html"
 	}
-	f, ok := s.static.files[p]
-	if !ok {
-		return echo.ErrNotFound
+	f, err := s.staticFile(p)
+	if err != nil {
+		return err
 	}
 	if p == "/sw.js" {
 		c.Response().Header().Set("Service-Worker-Allowed", "/")
@@ -153,6 +149,22 @@ func (s *server) pwa(c echo.Context) error {
 		br = *b
 	}
 	return sendReady(c, f.typ, f.etag, f.body, f.gzip, br)
+}
+
+// staticFile is the front end's file at path p ("/index.html"), loaded on first use.
+func (s *server) staticFile(p string) (*staticFile, error) {
+	if s.PWA == nil {
+		return nil, echo.ErrNotFound
+	}
+	s.static.once.Do(func() { s.static.load(s.PWA) })
+	if s.static.err != nil {
+		return nil, s.static.err
+	}
+	f, ok := s.static.files[p]
+	if !ok {
+		return nil, echo.ErrNotFound
+	}
+	return f, nil
 }
 
 //go:embed openapi.json

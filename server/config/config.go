@@ -43,6 +43,7 @@ type Config struct {
 	CacheDir        string        `key:"cache-dir" help:"folder for the station cache file (a fast next start); empty = beside the database, or none when the database is in a LiteFS mount"`
 	PrimaryURL      string        `key:"primary-url" help:"in a LiteFS cluster: the primary's HTTP address, {primary} standing for the name in LiteFS's .primary file (its lease hostname)"`
 	MaxLag          time.Duration `key:"max-lag" help:"in a LiteFS cluster: a replica further behind its primary than this answers /readyz 503 (1s to 24h)"`
+	PublicURL       string        `key:"public-url" help:"the address riders reach the app at, such as https://yizhan.example.cn: station QR codes and posters link to {public-url}/s/{id}; empty = the scheme and host of each request"`
 }
 
 // Defaults are the values used when nothing else sets a key.
@@ -254,6 +255,13 @@ func (c Config) Validate() error {
 	}
 	if c.UploadWindow < 100*time.Millisecond || c.UploadWindow > 10*time.Minute {
 		errs = append(errs, fmt.Errorf("upload-rate-window: %v is not between 100ms and 10m", c.UploadWindow))
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" ||
+			strings.HasSuffix(c.PublicURL, "?") || strings.HasSuffix(c.PublicURL, "#") {
+			errs = append(errs, fmt.Errorf("public-url: %q is not an http(s) address such as https://yizhan.example.cn", c.PublicURL))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -86,6 +86,9 @@ func TestLoadRejects(t *testing.T) {
 		{"primary URL without {primary} from env", "", map[string]string{"YIZHAN_PRIMARY_URL": "http://node-1:8080"}, nil, "primary-url"},
 		{"max lag of milliseconds from flag", "", nil, []string{"--max-lag", "500ms"}, "max-lag"},
 		{"max lag of a week from env", "", map[string]string{"YIZHAN_MAX_LAG": "168h"}, nil, "max-lag"},
+		{"public URL without a scheme", "", map[string]string{"YIZHAN_PUBLIC_URL": "yizhan.example.cn"}, nil, "public-url"},
+		{"public URL with a query", "", nil, []string{"--public-url", "https://yizhan.example.cn/?a=1"}, "public-url"},
+		{"public URL of another scheme", "", nil, []string{"--public-url", "ftp://yizhan.example.cn"}, "public-url"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"database/sql"
+	"fmt"
 	"testing"
 	"time"
 
@@ -112,5 +113,21 @@ func TestSetServed(t *testing.T) {
 	}
 	if v, err := db.DataVersion(ctx); err != nil || v != 1 {
 		t.Fatalf("data version %d %v after counts", v, err)
+	}
+}
+
+// BenchmarkRecordVisit is the cost of one rider's "I'm here": one write transaction (synchronous=FULL)
+// that checks the station, forgets old devices, inserts the device and counts it.
+func BenchmarkRecordVisit(b *testing.B) {
+	db := MustOpenDB(b)
+	sts := sample(100)
+	if _, err := db.Upsert(ctx, sts, time.Now(), station.UpsertOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := db.RecordVisit(ctx, sts[i%3*3].ID, "2026-12-07", "2026-12-06", fmt.Sprintf("%032x", i)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

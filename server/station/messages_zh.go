@@ -90,6 +90,12 @@ var zhFormats = map[string]string{
 	"date %.40q is not a day: write it as 2026-12-06":                "日期 %.40q 无效，请写成 2026-12-06 这样的格式。",
 	"date %s is not between %s and today (%s)":                       "日期 %s 不在 %s 到今天（%s）之间。",
 	"station %.40q is closed for good; visits to it are not counted": "驿站 %.40q 已永久关闭，不再统计到访。",
+	// server/api/codes.go, server/api/poster.go
+	"the link of station %.40q is too long for a QR code":                  "驿站 %.40q 的链接太长，无法生成二维码。",
+	"district (the district's 6-digit adcode, such as 210102) is required": "请填写 district（区县的 6 位行政区划代码，例如 210102）。",
+	"district %.20q is not a 6-digit adcode such as 210102":                "district 的值 %.20q 不是 6 位行政区划代码（例如 210102）。",
+	"no station that is not closed has district %s":                        "区划代码为 %s 的区县没有未关闭的驿站。",
+	"paper %.20q is not a4 or a5":                                          "纸张 paper 的值 %.20q 无效，只能是 a4 或 a5。",
 	// server/api/reports_manage.go
 	"status %q is not open or all":           "状态 status 的值 %q 无效，只能是 open 或 all。",
 	"this server keeps no reports":           "本服务器不保存问题反馈。",
