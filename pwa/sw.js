@@ -49,6 +49,8 @@ const shellFiles = [
   '/app/manage/reports.js',
   '/app/manage/admin-import.js',
   '/app/manage/admin-users.js',
+  '/app/manage/password.js',
+  '/app/manage/pin-map.js',
   '/app/manage/dashboard.js',
   '/app/manage/holidays.js',
   '/vendor/maplibre-gl/maplibre-gl.mjs',

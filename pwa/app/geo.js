@@ -93,6 +93,21 @@ export function fromWGS84(crs, lon, lat) {
   return [lon, lat];
 }
 
+/**
+ * [x, y] in the given CRS back to WGS-84 [lon, lat]: the shift is smooth and small, so a few steps of
+ * "undo the shift measured here" land within a millimetre.
+ */
+export function toWGS84(crs, x, y) {
+  if (crs !== 'gcj02' && crs !== 'bd09') return [x, y];
+  let lon = x, lat = y;
+  for (let i = 0; i < 8; i++) {
+    const [fx, fy] = fromWGS84(crs, lon, lat);
+    lon -= fx - x;
+    lat -= fy - y;
+  }
+  return [lon, lat];
+}
+
 /** Text folded the way the server's search folds it: NFKC, lower case, no spaces. */
 export function fold(s) {
   return (s || '').normalize('NFKC').toLowerCase().replace(/\s+/g, '');

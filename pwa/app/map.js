@@ -22,7 +22,8 @@ const themes = {
 /** Station colours by open state; the legend (app.css) uses the same. */
 const stateColours = ['match', ['get', 'open'], 'open', '#1e7d32', 'closingSoon', '#c26a00', 'closed', '#6b6b6b', '#7b4fa0'];
 
-function style(mapConfig, dark) {
+/** The base layer's style, with the configured tiles above it (the editor's small map uses it too). */
+export function style(mapConfig, dark) {
   const c = dark ? themes.night : themes.day;
   const s = {
     version: 8,
@@ -55,8 +56,8 @@ function style(mapConfig, dark) {
 
 function featureCollection(features) { return { type: 'FeatureCollection', features }; }
 
-/** The areas in the map's CRS, and their label points as a second collection. */
-function prepareAreas(fc) {
+/** The areas in the map's CRS (crs), and their label points as a second collection. */
+export function prepareAreas(fc, crs) {
   const shift = (ring) => ring.map(([x, y]) => fromWGS84(crs, x, y));
   const shapes = fc.features.map((f) => ({
     type: 'Feature', properties: f.properties,
@@ -83,7 +84,7 @@ function circle(lon, lat, metres) {
   return { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } };
 }
 
-function addStyleSheet() {
+export function addStyleSheet() {
   if (document.querySelector('link[data-maplibre]')) return;
   const link = document.createElement('link');
   link.rel = 'stylesheet';
@@ -156,7 +157,7 @@ export function createMap(container, mapConfig, { dark = false, select, center, 
   });
   // The base layer arrives on its own; the map is usable before it.
   Promise.all([ready, areas]).then(([, fc]) => {
-    const [shapes, labels] = prepareAreas(fc);
+    const [shapes, labels] = prepareAreas(fc, crs);
     map.getSource('areas').setData(shapes);
     map.getSource('labels').setData(labels);
     map.once('idle', () => { container.dataset.areas = String(fc.features.length); });

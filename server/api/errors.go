@@ -69,6 +69,7 @@ var statusOf = map[string]int{
 	codeUploadIncomplete:           http.StatusBadRequest,
 	codeUploadTooSlow:              http.StatusRequestTimeout,
 	codePrimaryUnavailable:         http.StatusServiceUnavailable,
+	codec.CodeOutsideDistrict:      http.StatusBadRequest, // an edit's moved point; an import reports it per row
 }
 
 // handleError is Echo's single error handler. Domain errors carry a safe detail; Echo's own errors
@@ -175,6 +176,7 @@ var messages = map[string]station.Label{
 	station.CodePreconditionNeeded: {Zh: "缺少版本号（If-Match）", En: "If-Match required"},
 	codeImportRunning:              {Zh: "另一个导入正在进行", En: "Another import is running"},
 	codeURITooLong:                 {Zh: "请求地址过长", En: "URI too long"},
+	codec.CodeOutsideDistrict:      {Zh: "位置不在所属区县", En: "Outside its district"},
 	codePrimaryUnavailable:         {Zh: "主服务器暂时无法连接", En: "Primary unreachable"},
 	codec.CodeUnsupportedFileType:  {Zh: "不支持的文件类型", En: "Unsupported file type"},
 	codeUploadIncomplete:           {Zh: "文件未传完", En: "Upload incomplete"},

@@ -12,8 +12,8 @@ import (
 	"github.com/yizhan/yizhan/server/station"
 )
 
-// maxUserBody fits a new account: a username and a 256-character password, each character a 6-byte
-// \u escape.
+// maxUserBody fits a new account: a username, a 256-character password, a display name and a phone,
+// each character a 6-byte \u escape.
 const maxUserBody = 4 << 10
 
 // maxStationsBody fits the ids of every station in Liaoning several times over.
@@ -24,13 +24,15 @@ const maxStationIDLen = 64
 
 // userBody is an account as the admin endpoints show it; the password hash never leaves the server.
 type userBody struct {
-	ID         int64    `json:"id"`
-	Username   string   `json:"username"`
-	Role       string   `json:"role"`
-	Disabled   bool     `json:"disabled"`
-	StationIDs []string `json:"station_ids"` // the stations an operator runs; always a list
-	CreatedAt  string   `json:"created_at"`
-	UpdatedAt  string   `json:"updated_at"`
+	ID          int64    `json:"id"`
+	Username    string   `json:"username"`
+	Role        string   `json:"role"`
+	Disabled    bool     `json:"disabled"`
+	DisplayName string   `json:"display_name"` // "" when not given
+	Phone       string   `json:"phone"`        // "" when not given
+	StationIDs  []string `json:"station_ids"`  // the stations an operator runs; always a list
+	CreatedAt   string   `json:"created_at"`
+	UpdatedAt   string   `json:"updated_at"`
 }
 
 func newUserBody(u auth.User) userBody {
@@ -40,6 +42,7 @@ func newUserBody(u auth.User) userBody {
 	}
 	return userBody{
 		ID: u.ID, Username: u.Username, Role: string(u.Role), Disabled: u.Disabled, StationIDs: ids,
+		DisplayName: u.DisplayName, Phone: u.Phone,
 		CreatedAt: u.CreatedAt.In(codec.Shanghai).Format(time.RFC3339),
 		UpdatedAt: u.UpdatedAt.In(codec.Shanghai).Format(time.RFC3339),
 	}
@@ -60,10 +63,11 @@ func (s *server) listUsers(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// POST /api/v1/admin/users {username, password, role}: a new account, 201.
+// POST /api/v1/admin/users {username, password, role, display_name?, phone?}: a new account, 201.
 func (s *server) createUser(c echo.Context) error {
-	var username, password, role string
-	given, err := readObject(c, maxUserBody, map[string]any{"username": &username, "password": &password, "role": &role})
+	var username, password, role, displayName, phone string
+	given, err := readObject(c, maxUserBody, map[string]any{"username": &username, "password": &password, "role": &role,
+		"display_name": &displayName, "phone": &phone})
 	if err != nil {
 		return err
 	}
@@ -82,7 +86,14 @@ func (s *server) createUser(c echo.Context) error {
 	if err := auth.CheckPassword(username, password); err != nil {
 		return err
 	}
-	u, err := s.Users.CreateUser(c.Request().Context(), auth.User{Username: username, Role: r}, auth.HashPassword(password))
+	if displayName, err = auth.CleanDisplayName(displayName); err != nil {
+		return err
+	}
+	if phone, err = auth.CleanPhone(phone); err != nil {
+		return err
+	}
+	u, err := s.Users.CreateUser(c.Request().Context(), auth.User{Username: username, Role: r, DisplayName: displayName, Phone: phone},
+		auth.HashPassword(password))
 	if err != nil {
 		return err
 	}
@@ -90,8 +101,8 @@ func (s *server) createUser(c echo.Context) error {
 	return c.JSON(http.StatusCreated, newUserBody(u))
 }
 
-// PATCH /api/v1/admin/users/:id {disabled?, role?, password?}: disable or enable an account, change its
-// role, or set a new password. Disabling and a new password end the user's sessions (the admin's own,
+// PATCH /api/v1/admin/users/:id {disabled?, role?, password?, display_name?, phone?}: disable or enable
+// an account, change its role, set a new password, or change who it belongs to and their phone ("" clears). Disabling and a new password end the user's sessions (the admin's own,
 // when they change their own password); the last enabled admin can be neither disabled nor demoted.
 func (s *server) updateUser(c echo.Context) error {
 	id, err := userID(c)
@@ -99,15 +110,28 @@ func (s *server) updateUser(c echo.Context) error {
 		return err
 	}
 	var disabled bool
-	var role, password string
-	given, err := readObject(c, maxUserBody, map[string]any{"disabled": &disabled, "role": &role, "password": &password})
+	var role, password, displayName, phone string
+	given, err := readObject(c, maxUserBody, map[string]any{"disabled": &disabled, "role": &role, "password": &password,
+		"display_name": &displayName, "phone": &phone})
 	if err != nil {
 		return err
 	}
 	if len(given) == 0 {
-		return station.Errorf(station.CodeMissingParameter, "", "give at least one of disabled, role and password")
+		return station.Errorf(station.CodeMissingParameter, "", "give at least one of disabled, role, password, display_name and phone")
 	}
 	var ch auth.UserChange
+	if given["display_name"] {
+		if displayName, err = auth.CleanDisplayName(displayName); err != nil {
+			return err
+		}
+		ch.DisplayName = &displayName
+	}
+	if given["phone"] {
+		if phone, err = auth.CleanPhone(phone); err != nil {
+			return err
+		}
+		ch.Phone = &phone
+	}
 	if given["disabled"] {
 		ch.Disabled = &disabled
 	}

@@ -42,6 +42,8 @@ type User struct {
 	Disabled     bool
 	PasswordHash string
 	Stations     []string // the ids of the stations an operator runs, sorted; admins have none
+	DisplayName  string   // who the account belongs to, as people call them ("" when not given)
+	Phone        string   // how to reach them (station.CheckPhone's rule; "" when not given)
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }
@@ -52,6 +54,8 @@ type UserChange struct {
 	Role         *Role
 	Disabled     *bool
 	PasswordHash string // a new PHC string from HashPassword
+	DisplayName  *string
+	Phone        *string
 }
 
 // RevokesSessions reports whether the change ends the user's sessions.

@@ -185,3 +185,26 @@ func checkUsername(name string) error {
 	}
 	return nil
 }
+
+// MaxDisplayNameLen bounds an account's display name ("王丽 · 和平区总工会").
+const MaxDisplayNameLen = 64
+
+// CleanDisplayName cleans an account's display name as every write path cleans text and checks its
+// length: the cleaned name, or an *station.Error about the field "display_name".
+func CleanDisplayName(name string) (string, error) {
+	name = station.Clean(name)
+	if e := station.CheckText("display_name", name, MaxDisplayNameLen); e != nil {
+		return "", e
+	}
+	return name, nil
+}
+
+// CleanPhone reads an account's phone number the way a station's is read (folded: full-width digits
+// become ASCII) and checks it with the station phone rule; "" means none.
+func CleanPhone(phone string) (string, error) {
+	phone = station.Fold(phone)
+	if e := station.CheckPhone(phone); e != nil {
+		return "", e
+	}
+	return phone, nil
+}

@@ -45,6 +45,27 @@ func checkPlace(st *station.Station, crs spatial.CRS, lonName string) *station.E
 		fmtDeg(typed[0]), fmtDeg(typed[1]), placeName(declared[0]), dist/1000, where, likelyCause(declared, typed, crs))
 }
 
+// CheckPlace holds an edited station's WGS-84 point against the place it declares (its adcode, district
+// or city), within the same tolerance as an import: an outside_district *station.Error about "lon"
+// when it lies too far outside.
+func CheckPlace(st *station.Station) *station.Error {
+	if e := station.CheckLiaoning(st.Lon, st.Lat); e != nil {
+		return e // outside the province: said as for any edit
+	}
+	declared := declaredAreas(st)
+	p := orb.Point{st.Lon, st.Lat}
+	if len(declared) == 0 || nearAny(declared, p) {
+		return nil
+	}
+	// A pin moved on a map: where it landed is the whole story (no columns to have swapped).
+	where := station.Msg("it is in no district of Liaoning (outside the province or at sea)")
+	if d, c, ok := areas.Locate(p); ok {
+		where = station.Msg("it lies in %s%s", c.Name, d.Name)
+	}
+	return station.Errorf(CodeOutsideDistrict, "lon", "the new position is outside %s, the station's district, by %.1f km: %s; move it back inside or change the district first",
+		placeName(declared[0]), distanceToAny(declared, p)/1000, where)
+}
+
 // likelyCause explains a point that misses its area by the first mistake whose undoing makes it fit:
 // degrees-minutes typed as decimals, swapped columns, a CRS other than the declared one. typed is the
 // point as the row held it, in crs.

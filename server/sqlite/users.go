@@ -17,13 +17,13 @@ func stamp(t time.Time) string { return t.UTC().Format(reportTimeLayout) }
 
 func parseStamp(s string) (time.Time, error) { return time.Parse(reportTimeLayout, s) }
 
-const userColumns = `id, username, password_hash, role, disabled, created_at, updated_at`
+const userColumns = `id, username, password_hash, role, disabled, display_name, phone, created_at, updated_at`
 
 // scanUser reads userColumns from row, after the columns of before (for queries that join).
 func scanUser(row interface{ Scan(...any) error }, before ...any) (auth.User, error) {
 	var u auth.User
 	var role, created, updated string
-	dst := append(before, &u.ID, &u.Username, &u.PasswordHash, &role, &u.Disabled, &created, &updated)
+	dst := append(before, &u.ID, &u.Username, &u.PasswordHash, &role, &u.Disabled, &u.DisplayName, &u.Phone, &created, &updated)
 	if err := row.Scan(dst...); err != nil {
 		return u, err
 	}
@@ -40,7 +40,7 @@ func userNotFound(field string, v any) error {
 	return station.Errorf(station.CodeNotFound, field, "no user has %s %v", field, v)
 }
 
-// CreateUser stores a new account with u's Username, Role, Disabled and Stations and the password hash
+// CreateUser stores a new account with u's Username, Role, Disabled, DisplayName, Phone and Stations and the password hash
 // passwordHash, all in one transaction, and returns it as stored, with ID and times set. The caller
 // checks the username and password rules. It returns an already_exists *station.Error when the
 // username is taken (ignoring ASCII case), not_operator when an admin is given stations, and
@@ -58,8 +58,8 @@ func (db *DB) CreateUser(ctx context.Context, u auth.User, passwordHash string) 
 		}
 		now := stamp(time.Now())
 		var id int64
-		if err := tx.QueryRowContext(ctx, `INSERT INTO users (username, password_hash, role, disabled, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.Username, passwordHash, string(u.Role), u.Disabled, now, now).Scan(&id); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO users (username, password_hash, role, disabled, display_name, phone, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, u.Username, passwordHash, string(u.Role), u.Disabled, u.DisplayName, u.Phone, now, now).Scan(&id); err != nil {
 			return err
 		}
 		if len(u.Stations) > 0 {
@@ -197,6 +197,12 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, ch auth.UserChange) (aut
 		if ch.Disabled != nil {
 			after.Disabled = *ch.Disabled
 		}
+		if ch.DisplayName != nil {
+			after.DisplayName = *ch.DisplayName
+		}
+		if ch.Phone != nil {
+			after.Phone = *ch.Phone
+		}
 		if activeAdmin(u) && !activeAdmin(after) {
 			var others int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?`, id).Scan(&others); err != nil {
@@ -210,8 +216,8 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, ch auth.UserChange) (aut
 		if ch.PasswordHash != "" {
 			hash = ch.PasswordHash
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, disabled = ?, password_hash = ?, updated_at = ? WHERE id = ?`,
-			string(after.Role), after.Disabled, hash, stamp(time.Now()), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, disabled = ?, password_hash = ?, display_name = ?, phone = ?, updated_at = ? WHERE id = ?`,
+			string(after.Role), after.Disabled, hash, after.DisplayName, after.Phone, stamp(time.Now()), id); err != nil {
 			return err
 		}
 		if ch.RevokesSessions() {
@@ -316,7 +322,7 @@ func (db *DB) Session(ctx context.Context, idHash string, now time.Time, idle ti
 	s := auth.Session{IDHash: idHash}
 	var created, expires, seen string
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.created_at, s.expires_at, s.last_seen_at,
-			u.id, u.username, u.password_hash, u.role, u.disabled, u.created_at, u.updated_at
+			u.id, u.username, u.password_hash, u.role, u.disabled, u.display_name, u.phone, u.created_at, u.updated_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id_hash = ? AND s.expires_at > ? AND s.last_seen_at > ? AND u.disabled = 0`,
 		idHash, stamp(now), stamp(now.Add(-idle))), &s.UserID, &s.CSRFToken, &created, &expires, &seen)

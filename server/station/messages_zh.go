@@ -131,11 +131,11 @@ var zhFormats = map[string]string{
 	"the upload brought less than %d bytes a second over %v (or stalled); nothing was imported; try again on a steadier connection": "上传速度在 %[2]v 内低于每秒 %[1]d 字节（或上传中断）；没有导入任何数据；请在网络更稳定时再试。",
 	"the upload ended before the whole file arrived (the connection closed or broke); nothing was imported; send the file again":    "文件还没有完整传完，上传就结束了（连接已关闭或断开）；没有导入任何数据；请重新发送文件。",
 	// server/api/users.go
-	"give at least one of disabled, role and password":    "请至少填写 disabled、role 和 password 中的一项。",
-	"role %.40q is not admin or operator":                 "角色 role 的值 %.40q 无效，只能是 admin 或 operator。",
-	"station_ids is required (an empty list removes all)": "请填写 station_ids（空列表表示全部移除）。",
-	"station %q is listed twice":                          "驿站 %q 列出了两次，请只列一次。",
-	"no user has id %.40q":                                "找不到编号为 %.40q 的用户。",
+	"give at least one of disabled, role, password, display_name and phone": "请至少填写 disabled、role、password、display_name 和 phone 中的一项。",
+	"role %.40q is not admin or operator":                                   "角色 role 的值 %.40q 无效，只能是 admin 或 operator。",
+	"station_ids is required (an empty list removes all)":                   "请填写 station_ids（空列表表示全部移除）。",
+	"station %q is listed twice":                                            "驿站 %q 列出了两次，请只列一次。",
+	"no user has id %.40q":                                                  "找不到编号为 %.40q 的用户。",
 	// server/auth/password.go
 	"the password is not valid UTF-8":                                                   "密码不是有效的 UTF-8 编码。",
 	"a password must have %d to %d characters; this one has %d":                         "密码必须有 %d 到 %d 个字符，当前为 %d 个。",
@@ -243,7 +243,8 @@ var zhFormats = map[string]string{
 	// server/codec/place.go
 	"it is in no district of Liaoning (outside the province or at sea)": "不在辽宁省任何区县内（省外或海上）",
 	"it lies in %s%s": "实际落在%s%s",
-	"the point (%s, %s) is outside %s, the place given, by %.1f km: %s. %s": "坐标（%s, %s）在所填的%s以外 %.1f 公里，%s。%s",
+	"the point (%s, %s) is outside %s, the place given, by %.1f km: %s. %s":                                                    "坐标（%s, %s）在所填的%s以外 %.1f 公里，%s。%s",
+	"the new position is outside %s, the station's district, by %.1f km: %s; move it back inside or change the district first": "新位置在驿站所属的%s以外 %.1f 公里，%s。请移回区内，或先修改所属区县。",
 	"%s should be %s (%s)": "%s 应为 %s（%s）",
 	"Degrees, minutes and seconds may have been typed as decimals: %s, which falls inside the place given; write decimal degrees, or degrees and minutes with their marks (such as 123°25′30″).": "可能把度分秒当成小数填写：%s，换算后落在所填区域内；请填十进制度数，或带上符号写成度分秒（如 123°25′30″）。",
 	"Longitude and latitude may be in each other's columns: swapped, the point falls inside the place given.":                                                                                    "可能经度和纬度两列填反了：对调后落在所填区域内。",

@@ -54,7 +54,17 @@ func (w *Writer) Edit(ctx context.Context, actor station.Actor, admin bool, id s
 		var version int64
 		var err error
 		edited, version, err = w.Store.EditStation(ctx, id, ifVersion, actor, now, p.Given["verified"],
-			func(st *station.Station) *station.Error { return p.Apply(st, now) })
+			func(st *station.Station) *station.Error {
+				if e := p.Apply(st, now); e != nil {
+					return e
+				}
+				// A moved point is held against its district as an import's is: a pin dropped in
+				// the next district or a slip of a digit is refused with where it is.
+				if p.Given["lon"] {
+					return codec.CheckPlace(st)
+				}
+				return nil
+			})
 		if err == nil && version > 0 {
 			w.caughtUp(ctx, version, []station.Station{edited})
 		}

@@ -135,6 +135,49 @@ export function scroller(table, labelText) {
 }
 
 /**
+ * Asks a question in a modal dialog in the page's language and resolves to the value of the button
+ * chosen, or to safe when the dialog is closed with Escape (default: the last button's). buttons:
+ * [[value, text, kind]], the first the default. lines are paragraphs of text.
+ */
+export function ask(title, lines, buttons, safe = buttons[buttons.length - 1][0]) {
+  return new Promise((resolve) => {
+    const dialog = el('dialog', { class: 'ask', 'aria-labelledby': 'ask-title' });
+    const done = (value) => { dialog.close(); dialog.remove(); resolve(value); };
+    dialog.append(el('h3', { id: 'ask-title' }, title), ...lines.map((l) => el('p', {}, l)),
+      el('div', { class: 'actions' }, buttons.map(([value, text, kind], i) =>
+        el('button', { type: 'button', class: kind || (i ? 'secondary' : 'primary'), 'data-answer': value, onclick: () => done(value) }, text))));
+    dialog.addEventListener('cancel', (e) => { e.preventDefault(); done(safe); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+// Unsaved work. The screen on show registers what it holds: dirty() says whether something typed is
+// unsaved, read() gives it as a draft. Re-drawing the screen (a language switch) keeps the draft and
+// hands it back to the new drawing; leaving the page or the screen with unsaved work asks first.
+let work = null;
+let kept = null;
+
+/** Registers the unsaved work of the screen now shown, under key (its address). */
+export function holdWork(key, { dirty, read }) { work = { key, dirty, read }; }
+
+/** Forgets the shown screen's work (another screen is drawn). */
+export function dropWork() { work = null; }
+
+/** Whether the shown screen holds unsaved work. */
+export function unsaved() { return Boolean(work?.dirty()); }
+
+/** Keeps the shown screen's draft for its next drawing. */
+export function keepDraft() { kept = work && work.dirty() ? { key: work.key, draft: work.read() } : null; }
+
+/** The draft kept for the screen at key (once), or null. */
+export function takeDraft(key) {
+  const d = kept?.key === key ? kept.draft : null;
+  kept = null;
+  return d;
+}
+
+/**
  * Previous and next buttons for a list a page at a time: a click calls setPage with the new page,
  * then load. update(page, pages) shows where the list is (hidden when it has one page).
  */

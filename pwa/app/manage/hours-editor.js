@@ -41,10 +41,11 @@ function inputTime(min) {
 }
 
 /**
- * Builds the editor for text (a station's opening_hours). Returns {element, value(), input}:
- * value() is the text to save; onChange() is called whenever it changes.
+ * Builds the editor for text (a station's opening_hours, or a draft of them). Returns {element,
+ * value(), input}: value() is the text to save; onChange() is called whenever it changes. savedText is
+ * what the station has saved (default text), shown in words above the editor.
  */
-export function hoursEditor(text, { onChange = () => {} } = {}) {
+export function hoursEditor(text, { onChange = () => {}, savedText = text } = {}) {
   const initial = fromText(text || '');
   let grid = initial.grid ?? emptyGrid();
   // What is saved when nothing is typed: the station's hours, or what the grid last wrote. Typed text
@@ -69,7 +70,7 @@ export function hoursEditor(text, { onChange = () => {} } = {}) {
     saved.replaceChildren(el('span', { class: 'label' }, t('hoursSaved')),
       ...hoursWords(value).map((line) => el('span', { class: 'hw-line' }, line)));
   }
-  setSaved(text);
+  setSaved(savedText);
   const error = el('p', { class: 'field-error', id: 'hours-text-error', hidden: true });
   const preview = el('div', { class: 'preview', id: 'hours-preview', 'aria-live': 'polite', 'data-status': '' });
   const note = el('p', { class: 'grid-note', id: 'grid-note', role: 'status', hidden: true });

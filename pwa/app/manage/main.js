@@ -16,6 +16,7 @@ import { renderEditor } from './editor.js';
 import { renderReports } from './reports.js';
 import { renderImport } from './admin-import.js';
 import { renderUsers, renderUser } from './admin-users.js';
+import { ask, dropWork, unsaved, keepDraft } from './common.js';
 import { renderDashboard } from './dashboard.js';
 import { renderHolidays, renderHolidayBanner } from './holidays.js';
 
@@ -92,6 +93,8 @@ function signedIn(session) {
 /** Shows the screen the address names (the first allowed one when it names none). */
 function route() {
   if (!ctx.user) return;
+  dropWork();
+  shown = location.hash;
   const admin = ctx.user.role === 'admin';
   let hash = location.hash || '#/stations';
   const view = $('#view');
@@ -113,23 +116,69 @@ function route() {
   view.querySelector('.screen-title')?.focus({ preventScroll: false });
 }
 
+/** Whether the user lets unsaved work go: true when there is none, or when she says so. */
+async function mayLeave() {
+  if (!unsaved()) return true;
+  const answer = await ask(t('leaveTitle'), [t('leaveText')], [['stay', t('stayAndEdit')], ['leave', t('leaveWithoutSaving'), 'secondary danger']], 'stay');
+  if (answer !== 'leave') return false;
+  dropWork();
+  return true;
+}
+
+let shown = ''; // the address of the screen shown
+let returning = false; // the address is being put back after a refused move
+
 async function start() {
   applySettings();
   $('#lang').addEventListener('click', () => {
+    // The screen is drawn again in the other language with what was typed in it.
+    keepDraft();
     setLang(getLang() === 'en' ? 'zh-CN' : 'en');
     applySettings();
     if (ctx.user) route();
     else showLogin();
   });
+  // Links to other screens and the map ask before unsaved work is left behind.
+  document.addEventListener('click', async (e) => {
+    const a = e.target.closest?.('a[href]');
+    if (!a || !unsaved() || e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const href = a.getAttribute('href');
+    if (!href.startsWith('#/') && !href.startsWith('/')) return;
+    e.preventDefault();
+    if (await mayLeave()) location.href = a.href;
+  }, true);
+  // Closing the window or the tab, reloading, typing another address: the browser asks, in its words.
+  addEventListener('beforeunload', (e) => {
+    if (!unsaved()) return;
+    e.preventDefault();
+    e.returnValue = t('leaveText');
+  });
   $('#logout').addEventListener('click', async () => {
+    if (!(await mayLeave())) return;
     try {
       await api.request('DELETE', '/api/v1/session');
     } catch { /* the session is gone either way */ }
     history.replaceState(null, '', location.pathname);
     showLogin(t('signedOut'));
   });
-  // Only #/… names a screen; other fragments (the skip link's #view) move within the page.
-  addEventListener('hashchange', () => { if (location.hash.startsWith('#/')) route(); });
+  addEventListener('hashchange', async () => {
+    // Only #/… (or none: the first screen) names a screen; other fragments (the skip link's #view)
+    // move within the page.
+    if ((location.hash && !location.hash.startsWith('#/')) || returning) {
+      returning = false;
+      return;
+    }
+    if (unsaved()) {
+      // The back button: put the screen's address back until she says to leave.
+      const target = location.hash;
+      returning = true;
+      location.replace(shown || '#/stations');
+      if (!(await mayLeave())) return;
+      location.hash = target;
+      return;
+    }
+    route();
+  });
   api.whenSignedOut(() => showLogin(t('sessionEnded')));
   try {
     signedIn(await api.get('/api/v1/session'));

@@ -183,6 +183,7 @@ test('sign in: a wrong password is refused plainly; the operator sees only their
   await page.waitForSelector('#verify');
   const refused = patched(page, 'E2E-M-09');
   await page.click('#verify');
+  await page.click('dialog.ask [data-answer="yes"]'); // the first confirmation in this browser asks
   assert.equal((await refused).status(), 404);
   await page.waitForSelector('.verify-bar .message[data-kind="error"]');
   assert.equal((await station('E2E-M-09')).props.verified_at, null);
@@ -341,6 +342,7 @@ test('amenities, status with a note and the phone are saved; a bad phone is show
   const started = Date.now() - 2000;
   res = patched(page, 'E2E-M-05');
   await page.click('#verify');
+  await page.click('dialog.ask [data-answer="yes"]'); // the first confirmation in this browser asks
   assert.deepEqual(JSON.parse((await res).request().postData()), { verified: true });
   await waitText(page, '.verify-bar .message', '已确认信息无误。');
   now = await station('E2E-M-05');

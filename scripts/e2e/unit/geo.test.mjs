@@ -45,3 +45,14 @@ test('distances and bearings', () => {
 test('search folds text like the server: full-width, case, spaces', () => {
   assert.equal(fold('Ｎａｎ Hu　南湖'), 'nanhu南湖');
 });
+
+test('toWGS84 undoes fromWGS84 within a millimetre across Liaoning (the editor\'s pin is stored in WGS-84)', async () => {
+  const { fromWGS84: from, toWGS84: to } = await import('../../../pwa/app/geo.js');
+  for (const crs of ['gcj02', 'bd09', 'wgs84']) {
+    for (const [lon, lat] of [[123.43, 41.8], [121.6, 38.9], [124.4, 40.1], [119.5, 41.6], [125.7, 43.4]]) {
+      const [x, y] = from(crs, lon, lat);
+      const [a, b] = to(crs, x, y);
+      assert.ok(Math.abs(a - lon) < 1e-8 && Math.abs(b - lat) < 1e-8, `${crs} ${lon},${lat} → ${a},${b}`);
+    }
+  }
+});
