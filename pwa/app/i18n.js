@@ -200,6 +200,7 @@ const table = {
   noMatchingStations: ['没有符合条件的驿站。', 'No station matches.'],
   reportsPageOf: ['第{0}页，共{1}页（{2}条）', 'Page {0} of {1} ({2} reports)'],
   olderHistory: ['更早的记录', 'Older changes'],
+  byCommandLine: ['系统管理员（命令行）', 'System admin (command line)'],
   backToStations: ['← 返回驿站列表', '← Back to the stations'],
   stationNotFound: ['找不到这个驿站', 'Station not found'],
   versionN: ['版本{0}', 'version {0}'],

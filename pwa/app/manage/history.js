@@ -27,17 +27,23 @@ function servedLine(e) {
   return t('servedOn', day, e.after.served) + (was === null || was === undefined ? '' : t('servedWas', was));
 }
 
+/** Who made a change: an account's name, or, for the command line (no account), words for it. */
+function actorName(e) {
+  if (e.user_id) return e.actor || t('someone');
+  return e.actor ? t('byCommandLine') : t('someone');
+}
+
 /** One entry of the history as a list item. */
 function entryItem(e, meta) {
   if (e.after && 'served_on' in e.after) {
     return el('li', { class: 'served' },
-      el('p', { class: 'who' }, el('strong', {}, e.actor || t('someone')), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ', t('actionServed')),
+      el('p', { class: 'who' }, el('strong', {}, actorName(e)), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ', t('actionServed')),
       el('p', {}, servedLine(e)));
   }
   const names = [...new Set([...Object.keys(e.before || {}), ...Object.keys(e.after || {})])];
   return el('li', { 'data-version': String(e.version) },
     el('p', { class: 'who' },
-      el('strong', {}, e.actor || t('someone')), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ',
+      el('strong', {}, actorName(e)), ' · ', el('time', { datetime: e.at }, when(e.at)), ' · ',
       t(actionKeys[e.action] || 'actionEdit'), ' · ', t('versionN', e.version)),
     el('dl', { class: 'changes' }, names.map((n) => [
       el('dt', {}, fieldLabel(n)),
