@@ -209,7 +209,7 @@ func TestUserAddThenLogin(t *testing.T) {
 	op := newBrowser(ts, "127.0.0.2")
 	op.login(t, "op.shenyang", generated)
 	res, body = b.do(t, http.MethodGet, "/api/v1/admin/users", "")
-	if res.StatusCode != 200 || !strings.Contains(string(body), `"username":"op.shenyang","role":"operator","disabled":false,"station_ids":["`+min(st1, st2)+`","`+max(st1, st2)+`"]`) {
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"username":"op.shenyang","role":"operator","disabled":false,"display_name":"","phone":"","station_ids":["`+min(st1, st2)+`","`+max(st1, st2)+`"]`) {
 		t.Fatalf("users: %d %s", res.StatusCode, body)
 	}
 	if out, err := userCLI(t, ts, opPassword+"\r\n", "passwd", "OP.Shenyang"); err != nil || !strings.Contains(out, "sessions have ended") {
