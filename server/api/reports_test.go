@@ -142,7 +142,7 @@ func reportsPath(id string) string { return "/api/v1/stations/" + id + "/reports
 // A report is stored and answered with 201, its URL and what was stored; it leaves the station data
 // (and so the offline dataset's ETag) alone.
 func TestReportCreated(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := startServer(t, smallSeed(t))
 	st := ts.stations[7]
 	res, _ := ts.get(t, "/api/v1/stations.geojson")
 	etag := res.Header.Get("ETag")
@@ -261,7 +261,7 @@ func TestReportRejected(t *testing.T) {
 // One client gets DefaultReportLimit.Burst reports, then 429 with Retry-After. Refused requests
 // spend nothing, and bad input is still told apart while the client is limited.
 func TestReportRateLimited(t *testing.T) {
-	ts := startServer(t, seedPath)
+	ts := startServer(t, smallSeed(t))
 	id := ts.stations[3].ID
 	for i := 0; i < 10; i++ {
 		res, body := ts.post(t, reportsPath(id), "application/json", `{"reason":"gone"}`)
